@@ -1,0 +1,383 @@
+"""Build one report package: every document, every requested format, written atomically.
+
+The stages, each in its own module:
+
+    report.yaml  → config (validated)            package.py, config.py
+    *.md         → sections (Jinja, sandboxed)    outline.py, templating.py
+                 → one Markdown text → pandoc AST assemble.py, pandoc_runner.py
+                 → structure (numbers, ids, safe) structure.py
+                 → per format (blocks expanded)   expand.py
+                 → DOCX / HTML                    docx_writer.py, html_writer.py
+
+Nothing is written until every document of the package has been produced; then the files are
+moved into place one by one with ``os.replace``. A failing build leaves earlier outputs intact.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .assemble import COVER_CLASS, assemble_markdown
+from .blocks import BlockRegistry, RenderContext
+from .config import DocumentSpec
+from .context import document_facts, metadata_context
+from .docx_writer import DocxSettings, write_docx
+from .errors import Findings, KommunrapportError
+from .expand import expand, number_captions
+from .html_writer import HtmlPage, write_html
+from .labels import Labels, load_labels
+from .memo import MemoHead, Signatures
+from .ooxml import toc_entries
+from .outline import SectionRenderer, document_outline
+from .package import Package, load_package
+from .pandoc_ast import Node, raw_block
+from .pandoc_runner import markdown_to_ast
+from .structure import DocumentStructurer, TocEntry
+from .swedish_format import DEFAULT_STYLE, NumberStyle, format_date
+from .template_filters import FILTERS
+from .templating import make_environment, render_string, render_template
+
+FORMATS = ("docx", "html")
+Progress = Callable[[str], None]
+
+
+def build_timestamp(config_date: Any) -> datetime:
+    """``SOURCE_DATE_EPOCH`` if set, else the report's date: never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
+    return datetime(config_date.year, config_date.month, config_date.day)
+
+
+def reference_text_width(reference_docx: Path) -> int:
+    """The text width (twips) of the reference document's page: page width minus margins."""
+    section = Document(str(reference_docx)).sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    return int(width / 635)  # EMU → twips
+
+
+@dataclass
+class DocumentResult:
+    doc_id: str
+    title: str
+    files: dict[str, bytes] = field(default_factory=dict)  # format → content
+
+
+@dataclass
+class PackageResult:
+    package_id: str
+    written: list[Path] = field(default_factory=list)
+    findings: Findings = field(default_factory=Findings)
+
+
+class PackageBuilder:
+    """Produces the documents of one package in memory."""
+
+    def __init__(
+        self, package: Package, formats: tuple[str, ...], progress: Progress | None = None
+    ):
+        self.package = package
+        self.config = package.config
+        self.formats = formats
+        self.progress = progress or (lambda _msg: None)
+        self.findings = Findings()
+        self.labels: Labels = load_labels(package.template_dirs, self.config.language)
+        self.number_style: NumberStyle = DEFAULT_STYLE
+        self.env: ImmutableSandboxedEnvironment = make_environment(
+            [package.dir, *package.template_dirs], package.display, filters=FILTERS
+        )
+        self.base_context = metadata_context(self.config)
+        self._render_variables()
+        self.base_context["etikett"] = dict(self.labels)
+        self.base_context.update(self.extra_context())
+
+    def _render_variables(self) -> None:
+        """``variabler:`` may use other metadata, e.g. ``Verksamhetsplan {{ år }}``."""
+        for key, value in self.config.extra.items():
+            if isinstance(value, str):
+                location = self.package.config_location("variabler", key)
+                self.base_context[key] = render_string(self.env, value, self.base_context, location)
+
+    def extra_context(self) -> dict[str, Any]:
+        """Names contributed by later stages (data, goals); empty in the core build."""
+        return {}
+
+    # -- shared facts ---------------------------------------------------------------------
+    @cached_property
+    def reference_docx(self) -> Path:
+        path = self.package.find_template("reference.docx")
+        if path is None:
+            raise KommunrapportError("hittar inget referensdokument (templates/reference.docx)")
+        return path
+
+    @cached_property
+    def text_width(self) -> int:
+        return reference_text_width(self.reference_docx)
+
+    @cached_property
+    def titles(self) -> dict[str, tuple[str, str | None]]:
+        out: dict[str, tuple[str, str | None]] = {}
+        for index, doc in enumerate(self.config.documents):
+            location = self.package.config_location("dokument", index, "titel")
+            title = render_string(self.env, doc.title, self.base_context, location)
+            subtitle = (
+                render_string(self.env, doc.subtitle, self.base_context, location)
+                if doc.subtitle
+                else None
+            )
+            out[doc.id] = (title, subtitle)
+        return out
+
+    def document_list(self) -> list[dict[str, Any]]:
+        return [{**document_facts(d, *self.titles[d.id])} for d in self.config.documents]
+
+    def appendices(self) -> list[dict[str, Any]]:
+        docs = [d for d in self.document_list() if d["bilaga"]]
+        return sorted(docs, key=lambda d: d["bilaga"])
+
+    # -- one document ---------------------------------------------------------------------
+    def document_context(self, doc: DocumentSpec, registry: BlockRegistry) -> dict[str, Any]:
+        title, subtitle = self.titles[doc.id]
+        context = dict(self.base_context)
+        context["dokument"] = document_facts(doc, title, subtitle)
+        context["dokumentlista"] = self.document_list()
+        context["bilagor"] = self.appendices()
+        context["ref"] = registry.reference
+        context["sidbrytning"] = lambda: "\n\n::: {.kr-pagebreak}\n:::\n\n"
+        decision = self.config.decision
+        if decision is not None:
+            location = self.package.config_location("förslag_till_beslut")
+            context["förslag_till_beslut"] = {
+                "inledning": render_string(self.env, decision.lead_in, context, location)
+                if decision.lead_in
+                else None,
+                "beslutspunkter": [
+                    render_string(self.env, p, context, location) for p in decision.points
+                ],
+                "numrerade": decision.numbered,
+            }
+        context.update(self.document_helpers(doc, registry, context))
+        return context
+
+    def document_helpers(
+        self, doc: DocumentSpec, registry: BlockRegistry, context: dict[str, Any]
+    ) -> dict[str, Any]:
+        recipient = self.config.recipient or self.config.committee
+        return {
+            "memohuvud": lambda: registry.placeholder(MemoHead(self.config, recipient)),
+            "underskrifter_block": lambda: registry.placeholder(
+                Signatures(self.config.signatories, self.config.signature_heading)
+            ),
+        }
+
+    def numbering_depth(self, doc: DocumentSpec) -> int:
+        if doc.kind == "tjänsteskrivelse":
+            return 0
+        return (doc.numbering or self.config.numbering).depth
+
+    def cover_rows(self, doc: DocumentSpec) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        if self.config.period:
+            rows.append((self.labels["avser_period"], self.config.period.label))
+        if self.config.case_number:
+            rows.append((self.labels["diarienummer"], self.config.case_number))
+        rows.append((self.labels["datum"], format_date(self.config.report_date)))
+        return rows
+
+    def build_document(self, index: int, doc: DocumentSpec) -> DocumentResult:
+        title, subtitle = self.titles[doc.id]
+        self.progress(f"  {doc.id}: {title}")
+        registry = BlockRegistry()
+        context = self.document_context(doc, registry)
+        memo = doc.kind == "tjänsteskrivelse"
+        renderer = SectionRenderer(
+            self.package, self.env, context, ("dokument", index, "disposition")
+        )
+        sections = renderer.render(
+            document_outline(self.package, doc, index), base_level=2 if memo else 1
+        )
+        prelude, epilogue = self._frame(doc, context, memo)
+        markdown = assemble_markdown(sections, prelude, epilogue)
+        ast = markdown_to_ast(markdown)
+
+        depth = self.numbering_depth(doc)
+        structurer = DocumentStructurer(
+            self.package,
+            self.findings,
+            depth,
+            trusted_classes={"kr-block", "kr-pagebreak", COVER_CLASS, registry.ref_class},
+        )
+        blocks = structurer.flatten_sections(ast["blocks"])
+        structurer.number_headings(blocks)
+        numbers = number_captions(blocks, registry)
+        toc_depth = depth if depth else 2
+        result = DocumentResult(doc.id, title)
+        cover = None if memo or not doc.cover else self.cover_facts(doc, title, subtitle)
+        for target in self.formats:
+            ctx = RenderContext(
+                target, self.labels, self.number_style, self.text_width, numbers=dict(numbers)
+            )
+            expanded = expand(blocks, registry, ctx)
+            if target == "docx":
+                result.files["docx"] = self._docx(
+                    doc, expanded, structurer.toc, toc_depth, title, memo
+                )
+            elif target == "html":
+                page = HtmlPage(
+                    title=title,
+                    toc=structurer.toc,
+                    show_toc=doc.toc and not memo,
+                    cover=cover,
+                    metadata=self.page_metadata(),
+                    labels=dict(self.labels),
+                    shift_headings=not memo,
+                )
+                result.files["html"] = write_html(
+                    expanded, page, self.package.template_dirs, structurer.images, toc_depth
+                )
+        return result
+
+    def cover_facts(self, doc: DocumentSpec, title: str, subtitle: str | None) -> dict[str, Any]:
+        bilaga = f"{self.labels['bilaga']} {doc.appendix}" if doc.appendix else None
+        return {
+            "kommun": self.config.municipality,
+            "nämnd": self.config.committee,
+            "bilaga": bilaga,
+            "titel": title,
+            "undertitel": subtitle,
+            "rader": self.cover_rows(doc),
+        }
+
+    def page_metadata(self) -> dict[str, Any]:
+        return {
+            "kommun": self.config.municipality,
+            "nämnd": self.config.committee,
+            "diarienummer": self.config.case_number,
+            "datum": format_date(self.config.report_date),
+        }
+
+    def _frame(self, doc: DocumentSpec, context: dict[str, Any], memo: bool) -> tuple[str, str]:
+        """The Markdown around the outline: the memo's head and ending, or a report's cover."""
+        if memo:
+            before = self._render_frame("dokument/tjansteskrivelse/inledning.md.j2", context)
+            after = self._render_frame("dokument/tjansteskrivelse/avslutning.md.j2", context)
+            return before, after
+        if not doc.cover:
+            return "", ""
+        title, subtitle = self.titles[doc.id]
+        cover_context = {**context, "omslag": self.cover_facts(doc, title, subtitle)}
+        cover = self._render_frame("dokument/rapport/omslag.md.j2", cover_context)
+        return f"\n\n::: {{.{COVER_CLASS}}}\n{cover}\n:::\n\n", ""
+
+    def _render_frame(self, name: str, context: dict[str, Any]) -> str:
+        return render_template(self.env, name, context, name)
+
+    def _docx(
+        self,
+        doc: DocumentSpec,
+        blocks: list[Node],
+        toc: list[TocEntry],
+        toc_depth: int,
+        title: str,
+        memo: bool,
+    ) -> bytes:
+        if doc.toc and not memo:
+            entries = [
+                (e.level, e.number or "", e.title, e.anchor) for e in toc if e.level <= toc_depth
+            ]
+            toc_xml = toc_entries(entries, self.labels["innehallsforteckning"])
+            toc_block = [
+                raw_block("openxml", toc_xml),
+                raw_block("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'),
+            ]
+            insert_at = _after_cover(blocks)
+            blocks = blocks[:insert_at] + toc_block + blocks[insert_at:]
+        settings = DocxSettings(
+            reference_doc=self.reference_docx,
+            title=title,
+            subject=f"{self.config.committee}, {self.config.municipality}",
+            author=self.config.committee,
+            placeholders={
+                "titel": title,
+                "kommun": self.config.municipality,
+                "nämnd": self.config.committee,
+                "diarienummer": self.config.case_number or "",
+                "datum": format_date(self.config.report_date),
+            },
+            timestamp=build_timestamp(self.config.report_date),
+            first_page_plain=not memo,
+            keywords=self.config.case_number or "",
+        )
+        return write_docx(blocks, settings)
+
+    def build(self) -> list[DocumentResult]:
+        return [self.build_document(i, d) for i, d in enumerate(self.config.documents)]
+
+
+def _after_cover(blocks: list[Node]) -> int:
+    """Index just after the cover's closing page break (0 if there is no cover)."""
+    for index, node in enumerate(blocks):
+        if node.get("t") == "RawBlock" and 'w:type="page"' in node["c"][1]:
+            return index + 1
+        if node.get("t") == "Header":
+            return 0
+    return 0
+
+
+def write_outputs(
+    results: list[DocumentResult], destination: Path, formats: tuple[str, ...]
+) -> list[Path]:
+    """Stage every file, then move each into place; remove outputs of vanished documents."""
+    destination.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=destination.parent))
+    written: list[Path] = []
+    try:
+        planned: list[tuple[Path, Path]] = []
+        for result in results:
+            for fmt, content in result.files.items():
+                staged = staging / f"{result.doc_id}.{fmt}"
+                staged.write_bytes(content)
+                planned.append((staged, destination / staged.name))
+        for staged, final in planned:
+            os.replace(staged, final)
+            written.append(final)
+        produced = {p.name for p in written}
+        for old in destination.iterdir():
+            if old.suffix.lstrip(".") in formats and old.name not in produced:
+                old.unlink()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def build_package(
+    package_dir: Path,
+    output_root: Path,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Progress | None = None,
+    strict: bool = False,
+) -> PackageResult:
+    """Build every document of a package; with ``strict`` a warning stops the build before
+    anything is written."""
+    package = load_package(package_dir)
+    builder = PackageBuilder(package, formats, progress)
+    results = builder.build()
+    if strict and len(builder.findings):
+        listing = "\n  ".join(str(f) for f in builder.findings)
+        raise KommunrapportError(
+            f"{len(builder.findings)} varningar, och --strict gör dem till fel:\n  {listing}",
+            hint="Rätta varningarna eller bygg utan --strict.",
+        )
+    written = write_outputs(results, output_root / package.id, formats)
+    return PackageResult(package.id, written, builder.findings)

@@ -1,0 +1,40 @@
+"""The ``kommunrapport`` command: a thin dispatcher over the modules in ``commands/``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .errors import KommunrapportError
+
+# Each module in commands/ registers one subcommand; the order here is the order in --help.
+COMMAND_MODULES = [
+    "build",
+    "reference_doc",
+]
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kommunrapport",
+        description="Bygger nämndens rapporter från Markdown och kalkylblad till DOCX och HTML.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"kommunrapport.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KommunrapportError as error:
+        print(f"FEL: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

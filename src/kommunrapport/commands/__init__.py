@@ -1,0 +1,1 @@
+"""Subcommands of ``kommunrapport``: one module each, with ``register(subparsers)``."""

@@ -1,0 +1,171 @@
+"""Write a DOCX: pandoc with the reference document, then finishing touches with python-docx.
+
+Pandoc writes the body (styles from the reference DOCX). python-docx then fills the header and
+footer placeholders (title, kommun, live page numbers), sets the document properties and page
+settings. Finally the zip is rewritten with fixed timestamps and member order, so the same
+sources always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from .pandoc_ast import Node
+from .pandoc_runner import ast_to_bytes
+
+PLACEHOLDER = re.compile(r"\{([a-zåäö_]+)\}")
+FIELD_PLACEHOLDERS = {"sida": "PAGE", "sidor": "NUMPAGES"}
+
+
+@dataclass
+class DocxSettings:
+    reference_doc: Path
+    title: str
+    subject: str
+    author: str
+    placeholders: dict[str, str]
+    timestamp: datetime
+    first_page_plain: bool = True  # cover page without header and footer
+    keywords: str = ""
+
+
+def write_docx(blocks: list[Node], settings: DocxSettings) -> bytes:
+    ast = {
+        "pandoc-api-version": [1, 23, 1, 1],
+        "meta": {
+            "lang": {"t": "MetaInlines", "c": [{"t": "Str", "c": "sv-SE"}]},
+        },
+        "blocks": blocks,
+    }
+    raw = ast_to_bytes(ast, "docx", ["--reference-doc", str(settings.reference_doc)])
+    finished = _finish(raw, settings)
+    return normalize_zip(finished, settings.timestamp)
+
+
+def _finish(data: bytes, settings: DocxSettings) -> bytes:
+    doc = Document(io.BytesIO(data))
+    for section in doc.sections:
+        if not settings.first_page_plain:
+            section.different_first_page_header_footer = False
+        for part in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+        ):
+            if part.is_linked_to_previous:
+                continue
+            for paragraph in part.paragraphs:
+                _fill_placeholders(paragraph, settings.placeholders)
+            for table in part.tables:
+                for row in table.rows:
+                    for cell in row.cells:
+                        for paragraph in cell.paragraphs:
+                            _fill_placeholders(paragraph, settings.placeholders)
+    props = doc.core_properties
+    props.title = settings.title
+    props.subject = settings.subject
+    props.author = settings.author
+    props.last_modified_by = settings.author
+    props.language = "sv-SE"
+    props.keywords = settings.keywords
+    props.created = settings.timestamp
+    props.modified = settings.timestamp
+    props.revision = 1
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _fill_placeholders(paragraph: Paragraph, values: dict[str, str]) -> None:
+    text = "".join(run.text for run in paragraph.runs)
+    if "{" not in text or not PLACEHOLDER.search(text):
+        return
+    template_run = paragraph.runs[0]._r if paragraph.runs else None
+    rpr = template_run.rPr if template_run is not None else None
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        _append_text(paragraph, text[position : match.start()], rpr)
+        key = match.group(1)
+        if key in FIELD_PLACEHOLDERS:
+            _append_field(paragraph, FIELD_PLACEHOLDERS[key], rpr)
+        else:
+            _append_text(paragraph, values.get(key, match.group(0)), rpr)
+        position = match.end()
+    _append_text(paragraph, text[position:], rpr)
+
+
+def _copy_rpr(rpr):  # type: ignore[no-untyped-def]
+    return copy.deepcopy(rpr) if rpr is not None else None
+
+
+def _append_text(paragraph: Paragraph, text: str, rpr) -> None:  # type: ignore[no-untyped-def]
+    if not text:
+        return
+    run = paragraph.add_run(text)
+    if rpr is not None:
+        run._r.insert(0, _copy_rpr(rpr))
+
+
+def _append_field(paragraph: Paragraph, instruction: str, rpr) -> None:  # type: ignore[no-untyped-def]
+    parts = [
+        ("begin", None),
+        ("instr", f" {instruction} "),
+        ("separate", None),
+        ("text", "1"),
+        ("end", None),
+    ]
+    for kind, value in parts:
+        run = OxmlElement("w:r")
+        if rpr is not None:
+            run.append(_copy_rpr(rpr))
+        if kind in ("begin", "separate", "end"):
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run.append(char)
+        elif kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = value
+            run.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = value
+            run.append(t)
+        paragraph._p.append(run)
+
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def normalize_zip(data: bytes, timestamp: datetime | None = None) -> bytes:
+    """Rewrite an OOXML zip with sorted members and one fixed timestamp: same input, same bytes."""
+    stamp = ZIP_EPOCH
+    if timestamp is not None and timestamp.year >= 1980:
+        stamp = (timestamp.year, timestamp.month, timestamp.day, 0, 0, 0)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in names]
+    ordered = first + sorted(n for n in names if n not in first)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()

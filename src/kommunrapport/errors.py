@@ -1,0 +1,113 @@
+"""Errors and findings that point at a place in the user's sources.
+
+Every problem a report writer can cause is reported with a :class:`Location`: the file, and
+where known the line, the configuration field, the sheet or the cell. Messages are Swedish,
+because they are read by report writers; the code around them is English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the sources something is. All parts are optional."""
+
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"blad {self.sheet}")
+        if self.cell:
+            parts.append(f"cell {self.cell}")
+        elif self.row is not None:
+            parts.append(f"rad {self.row}")
+        if self.line is not None:
+            parts.append(f"rad {self.line}")
+        if self.field:
+            parts.append(f"fält {self.field}")
+        return ", ".join(parts)
+
+    def with_file(self, file: str | Path) -> Location:
+        return Location(str(file), self.line, self.field, self.sheet, self.cell, self.row)
+
+
+class KommunrapportError(Exception):
+    """A problem in the user's sources that stops the build.
+
+    ``message`` says what is wrong, ``hint`` what to do about it.
+    """
+
+    def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location or Location()
+        self.hint = hint
+
+    def __str__(self) -> str:
+        place = str(self.location)
+        text = f"{place}: {self.message}" if place else self.message
+        if self.hint:
+            text += f"\n  Åtgärd: {self.hint}"
+        return text
+
+
+class Severity(StrEnum):
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check result: something that may be wrong but does not stop the build by itself."""
+
+    code: str
+    message: str
+    location: Location = field(default_factory=Location)
+    severity: Severity = Severity.WARNING
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        label = "varning" if self.severity is Severity.WARNING else "fel"
+        place = str(self.location)
+        text = f"{place}: {label} [{self.code}]: {self.message}" if place else self.message
+        if self.hint:
+            text += f"\n  Åtgärd: {self.hint}"
+        return text
+
+
+@dataclass
+class Findings:
+    """Collects findings during one package build, without duplicates, in report order."""
+
+    items: list[Finding] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        if finding not in self.items:
+            self.items.append(finding)
+
+    def warn(
+        self, code: str, message: str, location: Location | None = None, hint: str | None = None
+    ) -> None:
+        self.add(Finding(code, message, location or Location(), Severity.WARNING, hint))
+
+    def extend(self, other: Findings) -> None:
+        for item in other.items:
+            self.add(item)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)

@@ -1,0 +1,108 @@
+"""Building blocks of WordprocessingML, written as strings for pandoc raw ``openxml`` blocks.
+
+Fields are written *with* their result already filled in (a table of contents with its entries, a
+caption with its number), so a document is complete when opened, without "update fields".
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def text_run(
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    style: str | None = None,
+    size_half_points: int | None = None,
+) -> str:
+    props = ""
+    if style:
+        props += f"<w:rStyle w:val={quoteattr(style)}/>"
+    if bold:
+        props += "<w:b/><w:bCs/>"
+    if italic:
+        props += "<w:i/><w:iCs/>"
+    if size_half_points:
+        props += f'<w:sz w:val="{size_half_points}"/><w:szCs w:val="{size_half_points}"/>'
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    pieces = text.split("\t")
+    body = "<w:tab/>".join(f'<w:t xml:space="preserve">{escape(piece)}</w:t>' for piece in pieces)
+    return f"<w:r>{rpr}{body}</w:r>"
+
+
+def field(instruction: str, cached: str, *, run_props: str = "") -> str:
+    """A complex field (``PAGE``, ``SEQ Tabell``, ``REF x``) with its current result."""
+    rpr = f"<w:rPr>{run_props}</w:rPr>" if run_props else ""
+    return (
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r>{rpr}<w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f'<w:r>{rpr}<w:t xml:space="preserve">{escape(cached)}</w:t></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def paragraph(
+    content: str,
+    *,
+    style: str | None = None,
+    align: str | None = None,
+    keep_next: bool = False,
+    extra_ppr: str = "",
+) -> str:
+    props = ""
+    if style:
+        props += f"<w:pStyle w:val={quoteattr(style)}/>"
+    if keep_next:
+        props += "<w:keepNext/>"
+    props += extra_ppr
+    if align:
+        props += f'<w:jc w:val="{align}"/>'
+    ppr = f"<w:pPr>{props}</w:pPr>" if props else ""
+    return f"<w:p>{ppr}{content}</w:p>"
+
+
+def page_break() -> str:
+    return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+def bookmark(name: str, content: str, number: int) -> str:
+    """Wrap runs in a bookmark (for REF/PAGEREF fields and links)."""
+    return (
+        f'<w:bookmarkStart w:id="{number}" w:name={quoteattr(name)}/>{content}'
+        f'<w:bookmarkEnd w:id="{number}"/>'
+    )
+
+
+def internal_link(anchor: str, content: str) -> str:
+    return f'<w:hyperlink w:anchor={quoteattr(anchor)} w:history="1">{content}</w:hyperlink>'
+
+
+def toc_entries(entries: list[tuple[int, str, str, str]], heading: str) -> str:
+    """The table of contents as paragraphs, one per heading: (level, number, title, bookmark).
+
+    Each entry links to its heading and carries a PAGEREF field, which Word and LibreOffice
+    compute from the real layout. The entries are not wrapped in a TOC field: the build writes
+    the table of contents anew each time, and LibreOffice would otherwise freeze the (unknown)
+    page numbers as plain text.
+    """
+    out = [paragraph(text_run(heading), style="TOCHeading")]
+    for level, number, title, anchor in entries:
+        text = f"{number}\t{title}" if number else title
+        indent = 340 * (level - 1)
+        number_tab = indent + 340 + 180 * level
+        tabs = f'<w:tabs><w:tab w:val="left" w:pos="{number_tab}"/></w:tabs>' if number else ""
+        hanging = (
+            f'<w:ind w:left="{number_tab}" w:hanging="{number_tab - indent}"/>'
+            if number
+            else f'<w:ind w:left="{indent}"/>'
+        )
+        link = internal_link(
+            anchor, text_run(text) + "<w:r><w:tab/></w:r>" + field(f"PAGEREF {anchor} \\h", "")
+        )
+        out.append(paragraph(link, style=f"TOC{level}", extra_ppr=tabs + hanging))
+    return "".join(out)
