@@ -1,0 +1,129 @@
+"""The follow-up stage of a build: status scales, goal tree and intern kontroll, once per build.
+
+``PackageBuilder.extra_context()`` adds the template names (``mål``, ``intern_kontroll``,
+``skalor``) and ``document_helpers()`` the per-document helpers (tables, legend, status,
+comments, risk matrix) from :class:`FollowUp`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .blocks import BlockRegistry
+from .config import fold, validate_model
+from .errors import Findings
+from .goal_blocks import FollowUpHelpers, check_comment_files
+from .goal_data import ColumnScales, GoalConfig, RowTree, read_goal_tree
+from .internal_control import InternalControl, InternalControlConfig, read_internal_control
+from .labels import Labels
+from .package import Package
+from .status_scales import Scale, load_scales
+from .swedish_format import NumberStyle
+from .workbook import WorkbookReader
+
+
+@dataclass
+class FollowUp:
+    package: Package
+    findings: Findings
+    scales: dict[str, Scale]
+    goals: RowTree
+    control: InternalControl
+
+    @classmethod
+    def load(
+        cls,
+        package: Package,
+        reader: WorkbookReader,
+        findings: Findings,
+        scales: dict[str, Scale] | None = None,
+    ) -> FollowUp:
+        """``scales``: already loaded by the builder (table views use them too)."""
+        config = package.config
+        source, display = package.config_source, package.config_display
+        if scales is None:
+            scales = load_scales(config.scales, source, display, findings)
+        goal_config = validate_model(
+            GoalConfig, config.goals or {}, source, display, ("måluppföljning",)
+        )
+        goal_columns = ColumnScales(
+            scales,
+            goal_config.columns,
+            lambda key: package.config_location("måluppföljning", "kolumner", key),
+        )
+        goals = read_goal_tree(
+            reader,
+            goal_config,
+            goal_columns,
+            findings,
+            explicit="arbetsbok" in _folded(config.goals),
+        )
+        raw_control = getattr(config, "internal_control", None) or {}
+        control_config = validate_model(
+            InternalControlConfig, raw_control, source, display, ("intern_kontroll",)
+        )
+        control_columns = ColumnScales(
+            scales,
+            control_config.columns,
+            lambda key: package.config_location("intern_kontroll", "kolumner", key),
+        )
+        control = read_internal_control(
+            reader,
+            control_config,
+            control_columns,
+            findings,
+            explicit="arbetsbok" in _folded(raw_control),
+        )
+        check_comment_files(package, goals, control, findings)
+        return cls(package, findings, scales, goals, control)
+
+    def template_names(self) -> dict[str, Any]:
+        names: dict[str, Any] = {"mål": self.goals, "intern_kontroll": self.control}
+        if self.scales:
+            names["skalor"] = dict(self.scales)
+        return names
+
+    def helpers(
+        self,
+        registry: BlockRegistry,
+        env: ImmutableSandboxedEnvironment,
+        context: dict[str, Any],
+        labels: Labels,
+        style: NumberStyle,
+        media_dir: Callable[[], Path],
+    ) -> dict[str, Any]:
+        return self.helper_object(registry, env, context, labels, style, media_dir).functions()
+
+    def helper_object(
+        self,
+        registry: BlockRegistry,
+        env: ImmutableSandboxedEnvironment,
+        context: dict[str, Any],
+        labels: Labels,
+        style: NumberStyle,
+        media_dir: Callable[[], Path],
+    ) -> FollowUpHelpers:
+        """The helpers of one document; ``.functions()`` are the template names, and
+        ``.use_scale()`` lets other helpers (status columns in tabell()) fill the legend."""
+        return FollowUpHelpers(
+            self.package,
+            registry,
+            env,
+            context,
+            labels,
+            style,
+            self.findings,
+            self.scales,
+            self.goals,
+            self.control,
+            media_dir,
+        )
+
+
+def _folded(data: Any) -> set[str]:
+    return {fold(str(k)) for k in data} if isinstance(data, dict) else set()
