@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 
-from kommunrapport.builder import build_package
+from kommunrapport.builder import PackageResult, build_package
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"
@@ -18,16 +18,26 @@ KALMAR = "kalmar-ks-arsrapport-2022"
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory):
-    """Build a package (once per session) and return its output folder."""
-    cache: dict[str, Path] = {}
+def built_results(tmp_path_factory: pytest.TempPathFactory):
+    """Build a package (once per session); returns the PackageResult (files and findings)."""
+    cache: dict[str, PackageResult] = {}
 
-    def _build(package_id: str) -> Path:
+    def _build(package_id: str) -> PackageResult:
         if package_id not in cache:
             out = tmp_path_factory.mktemp(f"out-{package_id}")
-            build_package(CONTENT / package_id, out)
-            cache[package_id] = out / package_id
+            cache[package_id] = build_package(CONTENT / package_id, out)
         return cache[package_id]
+
+    return _build
+
+
+@pytest.fixture(scope="session")
+def built(built_results):
+    """Build a package (once per session) and return its output folder."""
+
+    def _build(package_id: str) -> Path:
+        result = built_results(package_id)
+        return (result.written or result.unchanged)[0].parent
 
     return _build
 

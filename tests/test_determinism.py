@@ -22,3 +22,18 @@ def test_source_date_epoch_sets_docx_dates(tmp_path, monkeypatch):
 
     docx = next(p for p in result.written if p.suffix == ".docx")
     assert Document(str(docx)).core_properties.modified.year == 2023
+
+
+def test_same_bytes_from_two_checkouts_in_different_folders(tmp_path):
+    """No absolute path, temporary folder or clock reading may end up in an output."""
+    import shutil
+
+    outputs = []
+    for name in ("first", "second-checkout"):
+        package = tmp_path / name / "content" / KALMAR
+        shutil.copytree(CONTENT / KALMAR, package)
+        result = build_package(package, tmp_path / name / "output", ("docx", "html"))
+        outputs.append({p.name: p.read_bytes() for p in result.written})
+    assert outputs[0].keys() == outputs[1].keys()
+    for name in outputs[0]:
+        assert outputs[0][name] == outputs[1][name], f"{name} depends on the checkout folder"

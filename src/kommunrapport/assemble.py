@@ -16,6 +16,8 @@ def _heading_attributes(section: RenderedSection) -> str:
         parts.append(f"#{section.anchor}")
     if not section.numbered:
         parts.append(".unnumbered")
+    if not section.listed:
+        parts.append(".unlisted")
     if section.source:
         parts.append(f'data-source="{section.source}"')
     return " {" + " ".join(parts) + "}" if parts else ""
@@ -35,11 +37,15 @@ def assemble_markdown(
         if section.page_break:
             parts.append(page_break_markdown())
         title = " ".join(section.title.split())
-        parts.append(f"\n\n{'#' * section.level} {title}{_heading_attributes(section)}\n\n")
+        level = section.level
+        if title:
+            parts.append(f"\n\n{'#' * level} {title}{_heading_attributes(section)}\n\n")
+        else:
+            level -= 1  # a block without its own heading: its '#' headings take this level
         source = f' data-source="{section.source}"' if section.source else ""
         numbered = "" if section.numbered else ' data-unnumbered="1"'
         parts.append(
-            f'{FENCE} {{.{SECTION_CLASS} data-level="{section.level}"{source}{numbered}}}\n'
+            f'{FENCE} {{.{SECTION_CLASS} data-level="{level}"{source}{numbered}}}\n'
             f"{section.body}\n\n{FENCE}\n"
         )
     parts.append(epilogue)

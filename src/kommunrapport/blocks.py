@@ -31,7 +31,7 @@ class RenderContext:
     labels: Labels
     number_style: NumberStyle
     text_width_twips: int
-    numbers: dict[str, tuple[str, int]] = field(default_factory=dict)  # id → (kind, number)
+    numbers: dict[str, tuple[str, Any]] = field(default_factory=dict)  # id → (kind, number)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def caption_label(self, kind: str, number: int) -> str:

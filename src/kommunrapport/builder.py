@@ -30,25 +30,33 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .assemble import COVER_CLASS, assemble_markdown
 from .blocks import BlockRegistry, RenderContext
+from .build_cache import record_build, reuse_outputs, source_key
 from .config import DocumentSpec
 from .context import document_facts, metadata_context
+from .data_context import DataContext
 from .docx_writer import DocxSettings, write_docx
+from .equality_checks import run_equality_checks
 from .errors import Findings, KommunrapportError
 from .expand import expand, number_captions
+from .follow_up import FollowUp
 from .html_writer import HtmlPage, write_html
 from .labels import Labels, load_labels
+from .literal_amounts import check_literals, find_literals
 from .memo import MemoHead, Signatures
 from .ooxml import toc_entries
-from .outline import SectionRenderer, document_outline
+from .outline import RenderedSection, SectionRenderer, document_outline
 from .package import Package, load_package
 from .pandoc_ast import Node, raw_block
 from .pandoc_runner import markdown_to_ast
+from .pdf_writer import PdfSettings, write_pdfs_parallel
+from .placeholders import PlaceholderCheck
+from .status_scales import load_scales
 from .structure import DocumentStructurer, TocEntry
-from .swedish_format import DEFAULT_STYLE, NumberStyle, format_date
-from .template_filters import FILTERS
+from .swedish_format import NumberStyle, format_date
+from .template_filters import make_filters
 from .templating import make_environment, render_string, render_template
 
-FORMATS = ("docx", "html")
+FORMATS = ("docx", "html", "pdf")
 Progress = Callable[[str], None]
 
 
@@ -60,11 +68,12 @@ def build_timestamp(config_date: Any) -> datetime:
     return datetime(config_date.year, config_date.month, config_date.day)
 
 
-def reference_text_width(reference_docx: Path) -> int:
-    """The text width (twips) of the reference document's page: page width minus margins."""
+def reference_text_widths(reference_docx: Path) -> tuple[int, int]:
+    """Text width in twips of the reference document's page, upright and turned."""
     section = Document(str(reference_docx)).sections[0]
-    width = section.page_width - section.left_margin - section.right_margin
-    return int(width / 635)  # EMU → twips
+    upright = section.page_width - section.left_margin - section.right_margin
+    turned = section.page_height - section.left_margin - section.right_margin
+    return int(upright / 635), int(turned / 635)  # EMU → twips
 
 
 @dataclass
@@ -79,6 +88,7 @@ class PackageResult:
     package_id: str
     written: list[Path] = field(default_factory=list)
     findings: Findings = field(default_factory=Findings)
+    unchanged: list[Path] = field(default_factory=list)  # kept: the sources did not change
 
 
 class PackageBuilder:
@@ -92,15 +102,38 @@ class PackageBuilder:
         self.formats = formats
         self.progress = progress or (lambda _msg: None)
         self.findings = Findings()
+        self._media_dir: Path | None = None
+        self._pdf_jobs: list[tuple[DocumentResult, int, bytes, PdfSettings]] = []
         self.labels: Labels = load_labels(package.template_dirs, self.config.language)
-        self.number_style: NumberStyle = DEFAULT_STYLE
+        self.number_style = NumberStyle(minus=self.config.number_format.minus)
         self.env: ImmutableSandboxedEnvironment = make_environment(
-            [package.dir, *package.template_dirs], package.display, filters=FILTERS
+            [package.dir, *package.template_dirs],
+            package.display,
+            filters=make_filters(self.number_style, self.labels),
         )
         self.base_context = metadata_context(self.config)
         self._render_variables()
         self.base_context["etikett"] = dict(self.labels)
+        # Status scales first: table views may print a column through a scale (skala:).
+        self.scales = load_scales(
+            self.config.scales, package.config_source, package.config_display, self.findings
+        )
+        self.data = DataContext(
+            package,
+            self.findings,
+            self.number_style,
+            lambda text, where: render_string(self.env, text, self.base_context, where),
+            self.scales,
+        )
+        self.base_context.update(self.data.template_names())
         self.base_context.update(self.extra_context())
+        run_equality_checks(
+            self.config.checks.equalities,
+            self.env,
+            self.base_context,
+            self.findings,
+            lambda index: package.config_location("kontroller", "lika", index),
+        )
 
     def _render_variables(self) -> None:
         """``variabler:`` may use other metadata, e.g. ``Verksamhetsplan {{ år }}``."""
@@ -110,8 +143,9 @@ class PackageBuilder:
                 self.base_context[key] = render_string(self.env, value, self.base_context, location)
 
     def extra_context(self) -> dict[str, Any]:
-        """Names contributed by later stages (data, goals); empty in the core build."""
-        return {}
+        """Names contributed by later stages: goal follow-up and intern kontroll."""
+        self.follow_up = FollowUp.load(self.package, self.data.reader, self.findings, self.scales)
+        return self.follow_up.template_names()
 
     # -- shared facts ---------------------------------------------------------------------
     @cached_property
@@ -122,8 +156,8 @@ class PackageBuilder:
         return path
 
     @cached_property
-    def text_width(self) -> int:
-        return reference_text_width(self.reference_docx)
+    def text_widths(self) -> tuple[int, int]:
+        return reference_text_widths(self.reference_docx)
 
     @cached_property
     def titles(self) -> dict[str, tuple[str, str | None]]:
@@ -174,7 +208,25 @@ class PackageBuilder:
         self, doc: DocumentSpec, registry: BlockRegistry, context: dict[str, Any]
     ) -> dict[str, Any]:
         recipient = self.config.recipient or self.config.committee
+        follow_up = self.follow_up.helper_object(
+            registry, self.env, context, self.labels, self.number_style, lambda: self.media_dir
+        )
+
+        def tabell(name: str, **overrides: Any) -> str:
+            block = self.data.table_block(name, self.env, context, self.labels, overrides)
+            for scale in self.data.view_scales(name):  # status columns fill the legend
+                follow_up.use_scale(scale)
+            return registry.placeholder(block)
+
+        def diagram(name: str) -> str:
+            return registry.placeholder(
+                self.data.chart_block(name, self.env, context, self.media_dir)
+            )
+
         return {
+            **follow_up.functions(),
+            "tabell": tabell,
+            "diagram": diagram,
             "memohuvud": lambda: registry.placeholder(MemoHead(self.config, recipient)),
             "underskrifter_block": lambda: registry.placeholder(
                 Signatures(self.config.signatories, self.config.signature_heading)
@@ -192,23 +244,68 @@ class PackageBuilder:
             rows.append((self.labels["avser_period"], self.config.period.label))
         if self.config.case_number:
             rows.append((self.labels["diarienummer"], self.config.case_number))
-        rows.append((self.labels["datum"], format_date(self.config.report_date)))
+        if self.config.report_date:
+            rows.append((self.labels["datum"], format_date(self.config.report_date)))
+        if self.config.deciding_body:
+            decided = ", ".join(
+                x
+                for x in (
+                    format_date(self.config.decision_date) if self.config.decision_date else None,
+                    f"§ {self.config.decision_paragraph}"
+                    if self.config.decision_paragraph
+                    else None,
+                )
+                if x
+            )
+            rows.append(
+                (self.labels["beslut_i"].format(instans=self.config.deciding_body), decided)
+            )
+        for index, line in enumerate(self.config.cover_lines):
+            location = self.package.config_location("omslagsrader", index)
+            rows.append(
+                (
+                    render_string(self.env, line.label, self.base_context, location),
+                    render_string(self.env, line.value, self.base_context, location),
+                )
+            )
         return rows
+
+    @cached_property
+    def placeholder_check(self) -> PlaceholderCheck:
+        """Template leftovers ("Myndighet/nämnd/namn", "XX"); report.yaml is checked once."""
+        check = PlaceholderCheck.for_package(self.package)
+        check.check_config(self.findings)
+        return check
+
+    def render_sections(
+        self, index: int, doc: DocumentSpec, context: dict[str, Any]
+    ) -> list[RenderedSection]:
+        """The document's outline with each section's Markdown rendered through Jinja."""
+        renderer = SectionRenderer(
+            self.package, self.env, context, ("dokument", index, "disposition")
+        )
+        memo = doc.kind == "tjänsteskrivelse"
+        sections = renderer.render(
+            document_outline(self.package, doc, index), base_level=2 if memo else 1
+        )
+        self.placeholder_check.check_sections(sections, self.findings)
+        return sections
+
+    def assemble_document(self, index: int, doc: DocumentSpec) -> tuple[BlockRegistry, str]:
+        """The document as one Markdown text for pandoc, and the blocks its placeholders
+        stand for. Public so that bench/ can hand plain pandoc the very same text."""
+        registry = BlockRegistry()
+        context = self.document_context(doc, registry)
+        memo = doc.kind == "tjänsteskrivelse"
+        sections = self.render_sections(index, doc, context)
+        prelude, epilogue = self._frame(doc, context, memo)
+        return registry, assemble_markdown(sections, prelude, epilogue)
 
     def build_document(self, index: int, doc: DocumentSpec) -> DocumentResult:
         title, subtitle = self.titles[doc.id]
         self.progress(f"  {doc.id}: {title}")
-        registry = BlockRegistry()
-        context = self.document_context(doc, registry)
         memo = doc.kind == "tjänsteskrivelse"
-        renderer = SectionRenderer(
-            self.package, self.env, context, ("dokument", index, "disposition")
-        )
-        sections = renderer.render(
-            document_outline(self.package, doc, index), base_level=2 if memo else 1
-        )
-        prelude, epilogue = self._frame(doc, context, memo)
-        markdown = assemble_markdown(sections, prelude, epilogue)
+        registry, markdown = self.assemble_document(index, doc)
         ast = markdown_to_ast(markdown)
 
         depth = self.numbering_depth(doc)
@@ -221,12 +318,18 @@ class PackageBuilder:
         blocks = structurer.flatten_sections(ast["blocks"])
         structurer.number_headings(blocks)
         numbers = number_captions(blocks, registry)
+        numbers.update(structurer.heading_references)
         toc_depth = depth if depth else 2
         result = DocumentResult(doc.id, title)
         cover = None if memo or not doc.cover else self.cover_facts(doc, title, subtitle)
-        for target in self.formats:
+        for target in render_targets(self.formats):
             ctx = RenderContext(
-                target, self.labels, self.number_style, self.text_width, numbers=dict(numbers)
+                target,
+                self.labels,
+                self.number_style,
+                self.text_widths[0],
+                numbers=dict(numbers),
+                extra={"landscape_width_twips": self.text_widths[1]},
             )
             expanded = expand(blocks, registry, ctx)
             if target == "docx":
@@ -244,8 +347,15 @@ class PackageBuilder:
                     shift_headings=not memo,
                 )
                 result.files["html"] = write_html(
-                    expanded, page, self.package.template_dirs, structurer.images, toc_depth
+                    expanded,
+                    page,
+                    self.package.template_dirs,
+                    structurer.images,
+                    toc_depth,
+                    media=ctx.extra.get("media"),
                 )
+        if "pdf" in self.formats:
+            self._pdf(result, index)
         return result
 
     def cover_facts(self, doc: DocumentSpec, title: str, subtitle: str | None) -> dict[str, Any]:
@@ -264,7 +374,7 @@ class PackageBuilder:
             "kommun": self.config.municipality,
             "nämnd": self.config.committee,
             "diarienummer": self.config.case_number,
-            "datum": format_date(self.config.report_date),
+            "datum": format_date(self.config.report_date) if self.config.report_date else None,
         }
 
     def _frame(self, doc: DocumentSpec, context: dict[str, Any], memo: bool) -> tuple[str, str]:
@@ -313,16 +423,101 @@ class PackageBuilder:
                 "kommun": self.config.municipality,
                 "nämnd": self.config.committee,
                 "diarienummer": self.config.case_number or "",
-                "datum": format_date(self.config.report_date),
+                "datum": format_date(self.config.report_date) if self.config.report_date else "",
             },
-            timestamp=build_timestamp(self.config.report_date),
+            timestamp=build_timestamp(self.config.stamp_date),
             first_page_plain=not memo,
             keywords=self.config.case_number or "",
+            resource_dirs=[self.package.dir.resolve(), self.media_dir],
         )
         return write_docx(blocks, settings)
 
+    def _pdf(self, result: DocumentResult, index: int) -> None:
+        """The PDFs, printed from the HTML page (kept only if HTML was asked for too)."""
+        html = result.files["html"] if "html" in self.formats else result.files.pop("html")
+        settings = PdfSettings(
+            title=result.title,
+            municipality=self.config.municipality,
+            author=self.config.committee,
+            subject=f"{self.config.committee}, {self.config.municipality}",
+            timestamp=build_timestamp(self.config.stamp_date),
+            page_label=self.labels["sida_av"],
+            template_dirs=self.package.template_dirs,
+            keywords=[self.config.case_number] if self.config.case_number else [],
+        )
+        self._pdf_jobs.append((result, index, html, settings))
+
+    def _write_pdfs(self) -> None:
+        """The documents' PDFs, laid out in parallel (one process per core)."""
+        jobs, self._pdf_jobs = self._pdf_jobs, []
+        outcomes = write_pdfs_parallel([(html, settings) for _r, _i, html, settings in jobs])
+        for (result, index, _html, _settings), (files, problems) in zip(
+            jobs, outcomes, strict=True
+        ):
+            result.files.update(files)
+            for problem in problems:
+                self.findings.warn(
+                    "pdf",
+                    f"WeasyPrint rapporterade ett problem i PDF:en för {result.doc_id}: {problem}",
+                    self.package.config_location("dokument", index),
+                    "Kontrollera bilderna och mallarna i dokumentet.",
+                )
+
+    @property
+    def media_dir(self) -> Path:
+        """A scratch folder for generated images that pandoc embeds in the DOCX."""
+        if self._media_dir is None:
+            self._media_dir = Path(tempfile.mkdtemp(prefix="kommunrapport-media-"))
+        return self._media_dir
+
     def build(self) -> list[DocumentResult]:
-        return [self.build_document(i, d) for i, d in enumerate(self.config.documents)]
+        try:
+            results = [self.build_document(i, d) for i, d in enumerate(self.config.documents)]
+            self._write_pdfs()
+        finally:
+            if self._media_dir is not None:
+                shutil.rmtree(self._media_dir, ignore_errors=True)
+                self._media_dir = None
+        self.check_literal_amounts()
+        return results
+
+    def check_literal_amounts(self) -> None:
+        """Amounts typed in any Markdown file of the package, checked against the data."""
+        checks = self.config.checks
+        if not (checks.literal_amounts or checks.literal_percent):
+            return
+        allowed = set(checks.allowed_literals)
+        literals = []
+        for path in sorted(self.package.dir.rglob("*.md")):
+            relative = path.relative_to(self.package.dir)
+            if relative.parts[0] in ("templates", "output") or path.name == "README.md":
+                continue
+            text = path.read_text(encoding="utf-8")
+            literals += find_literals(text, self.package.display(path), allowed)
+        if not checks.literal_amounts:
+            literals = [lit for lit in literals if lit.unit == "%"]
+        check_literals(
+            literals,
+            self.data.known_amounts_kr,
+            self.data.known_numbers,
+            self.findings,
+            checks.literal_percent,
+        )
+
+
+def render_targets(formats: tuple[str, ...]) -> list[str]:
+    """The formats rendered from the AST: the PDF is printed from the HTML page."""
+    targets = [f for f in formats if f != "pdf"]
+    if "pdf" in formats and "html" not in targets:
+        targets.append("html")
+    return targets
+
+
+def output_name(doc_id: str, key: str) -> str:
+    """File name of one output: ``docx`` → ``<doc-id>.docx``, ``pdf-arkiv`` →
+    ``<doc-id>-arkiv.pdf``."""
+    fmt, _, variant = key.partition("-")
+    return f"{doc_id}-{variant}.{fmt}" if variant else f"{doc_id}.{fmt}"
 
 
 def _after_cover(blocks: list[Node]) -> int:
@@ -346,7 +541,7 @@ def write_outputs(
         planned: list[tuple[Path, Path]] = []
         for result in results:
             for fmt, content in result.files.items():
-                staged = staging / f"{result.doc_id}.{fmt}"
+                staged = staging / output_name(result.doc_id, fmt)
                 staged.write_bytes(content)
                 planned.append((staged, destination / staged.name))
         for staged, final in planned:
@@ -367,17 +562,30 @@ def build_package(
     formats: tuple[str, ...] = FORMATS,
     progress: Progress | None = None,
     strict: bool = False,
+    use_cache: bool = True,
 ) -> PackageResult:
     """Build every document of a package; with ``strict`` a warning stops the build before
-    anything is written."""
+    anything is written. If the sources are unchanged since the last build into the same
+    folder (``build_cache``), nothing is rebuilt and that build's warnings are repeated."""
     package = load_package(package_dir)
+    destination = output_root / package.id
+    key = source_key(package, formats)
+    cached = reuse_outputs(destination, key) if use_cache else None
+    if cached is not None:
+        _refuse_warnings(cached.findings, strict)
+        return PackageResult(package.id, [], cached.findings, unchanged=cached.files)
     builder = PackageBuilder(package, formats, progress)
     results = builder.build()
-    if strict and len(builder.findings):
-        listing = "\n  ".join(str(f) for f in builder.findings)
+    _refuse_warnings(builder.findings, strict)
+    written = write_outputs(results, destination, formats)
+    record_build(destination, key, written, builder.findings)
+    return PackageResult(package.id, written, builder.findings)
+
+
+def _refuse_warnings(findings: Findings, strict: bool) -> None:
+    if strict and len(findings):
+        listing = "\n  ".join(str(f) for f in findings)
         raise KommunrapportError(
-            f"{len(builder.findings)} varningar, och --strict gör dem till fel:\n  {listing}",
+            f"{len(findings)} varningar, och --strict gör dem till fel:\n  {listing}",
             hint="Rätta varningarna eller bygg utan --strict.",
         )
-    written = write_outputs(results, output_root / package.id, formats)
-    return PackageResult(package.id, written, builder.findings)

@@ -12,7 +12,12 @@ from .errors import KommunrapportError
 # Each module in commands/ registers one subcommand; the order here is the order in --help.
 COMMAND_MODULES = [
     "build",
+    "check",
+    "diff",
+    "new",
     "reference_doc",
+    "serve",
+    "xlsx_text",
 ]
 
 

@@ -66,6 +66,11 @@ class DecisionProposal(Model):
     numbered: bool = Field(True, alias="numrerade")
 
 
+class CoverLine(Model):
+    label: str = Field(alias="etikett")
+    value: str = Field("", alias="värde")
+
+
 class Numbering(Model):
     depth: int = Field(3, alias="djup", ge=0, le=6)
 
@@ -80,6 +85,7 @@ class OutlineEntry(Model):
     anchor: str | None = Field(None, alias="id", pattern=r"^[A-Za-z][\w-]*$")
     page_break: bool = Field(False, alias="sidbrytning")
     landscape: bool = Field(False, alias="liggande")
+    listed: bool = Field(True, alias="i_innehåll")
     children: list[OutlineEntry] = Field(default_factory=list, alias="underavsnitt")
 
     @model_validator(mode="after")
@@ -106,6 +112,29 @@ class DocumentSpec(Model):
     outline: list[OutlineEntry] = Field(default_factory=list, alias="disposition")
 
 
+class NumberFormat(Model):
+    """How numbers print in this package (Babel's sv_SE data is the default)."""
+
+    minus: Literal["−", "-", "–"] = Field("−", alias="minustecken")
+
+
+class EqualityCheck(Model):
+    """Two or more figures that must agree, e.g. an indicator and the ledger it comes from."""
+
+    values: list[str] = Field(alias="värden", min_length=2)
+    tolerance: float | None = Field(None, alias="tolerans", ge=0)
+    text: str | None = Field(None, alias="text")
+
+
+class Checks(Model):
+    """Which checks run on every build."""
+
+    literal_amounts: bool = Field(True, alias="belopp_i_text")
+    literal_percent: bool = Field(False, alias="procent_i_text")
+    allowed_literals: list[str] = Field(default_factory=list, alias="tillåtna_belopp")
+    equalities: list[EqualityCheck] = Field(default_factory=list, alias="lika")
+
+
 class ReportConfig(Model):
     """Everything in ``report.yaml``."""
 
@@ -117,18 +146,39 @@ class ReportConfig(Model):
     year: int = Field(alias="år", ge=1990, le=2100)
     period: Period | None = Field(None, alias="period")
     case_number: str | None = Field(None, alias="diarienummer")
-    report_date: date = Field(alias="datum")
+    report_date: date | None = Field(None, alias="datum")
+    deciding_body: str | None = Field(None, alias="beslutsinstans")
+    decision_date: date | None = Field(None, alias="beslutsdatum")
+    decision_paragraph: str | None = Field(None, alias="paragraf")
     case_officer: Person | None = Field(None, alias="handläggare")
     recipient: str | None = Field(None, alias="mottagare")
     decision: DecisionProposal | None = Field(None, alias="förslag_till_beslut")
     signature_heading: str | None = Field(None, alias="underskrift_rubrik")
     signatories: list[Person] = Field(default_factory=list, alias="underskrifter")
+    cover_lines: list[CoverLine] = Field(default_factory=list, alias="omslagsrader")
     distribution: list[str] = Field(default_factory=list, alias="beslutet_skickas_till")
     logo: str | None = Field(None, alias="logotyp")
     numbering: Numbering = Field(default_factory=Numbering, alias="numrering")
     language: Literal["sv"] = Field("sv", alias="språk")
+    number_format: NumberFormat = Field(default_factory=lambda: NumberFormat(), alias="format")
+    checks: Checks = Field(default_factory=lambda: Checks(), alias="kontroller")
+    formulas: dict[str, str] = Field(default_factory=dict, alias="beräkningar")
+    tables: dict[str, Any] = Field(default_factory=dict, alias="tabeller")
+    charts: dict[str, Any] = Field(default_factory=dict, alias="diagram")
+    scales: dict[str, Any] = Field(default_factory=dict, alias="skalor")
+    goals: dict[str, Any] = Field(default_factory=dict, alias="måluppföljning")
+    internal_control: dict[str, Any] = Field(default_factory=dict, alias="intern_kontroll")
     documents: list[DocumentSpec] = Field(alias="dokument", min_length=1)
     extra: dict[str, Any] = Field(default_factory=dict, alias="variabler")
+
+    @property
+    def stamp_date(self) -> date:
+        """The date outputs are stamped with: the report's date, else the period's end."""
+        if self.report_date:
+            return self.report_date
+        if self.period and self.period.end:
+            return self.period.end
+        return date(self.year, 12, 31)
 
     @field_validator("documents")
     @classmethod
@@ -199,32 +249,39 @@ def _known_keys() -> list[str]:
     return sorted(keys)
 
 
-def validate_config(raw: LinedYaml, display: str) -> ReportConfig:
-    """Validate parsed YAML; every problem is listed with its field path and line."""
-    if not isinstance(raw.data, dict):
-        raise KommunrapportError(
-            "report.yaml ska innehålla fält på formen 'nyckel: värde'", Location(display, line=1)
-        )
+def validate_model(
+    model: type[BaseModel], data: Any, raw: LinedYaml, display: str, prefix: tuple[Any, ...] = ()
+) -> Any:
+    """Validate data with a model; every problem is listed with its field path and line."""
     try:
-        return ReportConfig.model_validate(raw.data)
+        return model.model_validate(data)
     except ValidationError as exc:
         problems: list[tuple[Location, str, str | None]] = []
         for error in exc.errors():
-            loc = tuple(error["loc"])
+            loc = (*prefix, *error["loc"])
             message, hint = _message(error, _known_keys())
             location = Location(display, line=raw.line_of(loc), field=field_path(loc) or None)
             problems.append((location, message, hint))
         if len(problems) == 1:
             location, message, hint = problems[0]
             raise KommunrapportError(
-                message, location, hint or "Rätta fältet i report.yaml."
+                message, location, hint or f"Rätta fältet i {display}."
             ) from None
         listing = [f"{loc}: {msg}" + (f" ({hint})" if hint else "") for loc, msg, hint in problems]
         raise KommunrapportError(
-            f"{len(problems)} fel i konfigurationen:\n  " + "\n  ".join(listing),
+            f"{len(problems)} fel:\n  " + "\n  ".join(listing),
             Location(display),
-            "Rätta fälten ovan i report.yaml.",
+            f"Rätta fälten ovan i {display}.",
         ) from None
+
+
+def validate_config(raw: LinedYaml, display: str) -> ReportConfig:
+    """Validate parsed report.yaml."""
+    if not isinstance(raw.data, dict):
+        raise KommunrapportError(
+            "report.yaml ska innehålla fält på formen 'nyckel: värde'", Location(display, line=1)
+        )
+    return validate_model(ReportConfig, raw.data, raw, display)
 
 
 def load_config(package_dir: Path, display_root: Path) -> tuple[ReportConfig, LinedYaml, str]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from docx.text.paragraph import Paragraph
 
 from .pandoc_ast import Node
 from .pandoc_runner import ast_to_bytes
+from .table_model import LANDSCAPE_MARKER
 
 PLACEHOLDER = re.compile(r"\{([a-zåäö_]+)\}")
 FIELD_PLACEHOLDERS = {"sida": "PAGE", "sidor": "NUMPAGES"}
@@ -37,6 +39,7 @@ class DocxSettings:
     placeholders: dict[str, str]
     timestamp: datetime
     first_page_plain: bool = True  # cover page without header and footer
+    resource_dirs: list[Path] = field(default_factory=list)  # where relative images are
     keywords: str = ""
 
 
@@ -48,13 +51,17 @@ def write_docx(blocks: list[Node], settings: DocxSettings) -> bytes:
         },
         "blocks": blocks,
     }
-    raw = ast_to_bytes(ast, "docx", ["--reference-doc", str(settings.reference_doc)])
+    resources = os.pathsep.join(str(p) for p in settings.resource_dirs)
+    raw = ast_to_bytes(
+        ast, "docx", ["--reference-doc", str(settings.reference_doc), "--resource-path", resources]
+    )
     finished = _finish(raw, settings)
     return normalize_zip(finished, settings.timestamp)
 
 
 def _finish(data: bytes, settings: DocxSettings) -> bytes:
     doc = Document(io.BytesIO(data))
+    _landscape_sections(doc)
     for section in doc.sections:
         if not settings.first_page_plain:
             section.different_first_page_header_footer = False
@@ -86,6 +93,53 @@ def _finish(data: bytes, settings: DocxSettings) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _landscape_sections(doc) -> None:  # type: ignore[no-untyped-def]
+    """Turn the marker paragraphs around wide tables into landscape sections.
+
+    The portrait section before the table ends with a copy of the document's own section
+    properties; the landscape section gets the page turned and keeps headers and footers (they
+    carry over from the previous section) and the page numbering (it continues).
+    """
+    body = doc.element.body
+    markers = [
+        p
+        for p in body.iter(qn("w:p"))
+        if "".join(t.text or "" for t in p.iter(qn("w:t"))).startswith(LANDSCAPE_MARKER)
+    ]
+    if not markers:
+        return
+    final = body.find(qn("w:sectPr"))
+    first_section = True
+    for marker in markers:
+        is_start = "".join(t.text or "" for t in marker.iter(qn("w:t"))).endswith("-START")
+        for run in marker.findall(qn("w:r")):
+            marker.remove(run)
+        section = copy.deepcopy(final)
+        if not first_section:
+            for title_page in section.findall(qn("w:titlePg")):
+                section.remove(title_page)
+        if not is_start:  # the section that ends here holds the wide table
+            for reference in section.findall(qn("w:headerReference")) + section.findall(
+                qn("w:footerReference")
+            ):
+                section.remove(reference)
+            size = section.find(qn("w:pgSz"))
+            width, height = size.get(qn("w:w")), size.get(qn("w:h"))
+            size.set(qn("w:w"), height)
+            size.set(qn("w:h"), width)
+            size.set(qn("w:orient"), "landscape")
+            for title_page in section.findall(qn("w:titlePg")):
+                section.remove(title_page)
+        first_section = False
+        ppr = marker.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            marker.insert(0, ppr)
+        ppr.append(section)
+    for title_page in final.findall(qn("w:titlePg")):
+        final.remove(title_page)
 
 
 def _fill_placeholders(paragraph: Paragraph, values: dict[str, str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from typing import Any
 
 from .assemble import COVER_CLASS, PAGE_BREAK_CLASS
 from .blocks import BlockRegistry, RenderContext
@@ -19,10 +20,10 @@ BLOCK_CLASS = "kr-block"
 ONLY_CLASS = {"docx": "only-docx", "html": "only-html"}
 
 
-def number_captions(blocks: list[Node], registry: BlockRegistry) -> dict[str, tuple[str, int]]:
+def number_captions(blocks: list[Node], registry: BlockRegistry) -> dict[str, tuple[str, Any]]:
     """Number tables and figures in document order; also map anchors to numbers."""
     counters: Counter[str] = Counter()
-    numbers: dict[str, tuple[str, int]] = {}
+    numbers: dict[str, tuple[str, Any]] = {}
 
     def visit(node: Node) -> list[Node] | None:
         if node.get("t") == "Div" and BLOCK_CLASS in node["c"][0][1]:
@@ -89,11 +90,20 @@ def _reference(span_node: Node, ctx: RenderContext) -> Node:
     anchor = "".join(i.get("c", "") for i in span_node["c"][1] if i.get("t") == "Str")
     if anchor not in ctx.numbers:
         known = ", ".join(sorted(k for k in ctx.numbers if not k.startswith("kr-"))) or "inga"
+        known = known if len(known) < 400 else known[:400] + " …"
         raise KommunrapportError(
             f"hänvisningen ref({anchor!r}) pekar på ett id som inte finns",
             hint=f"Kända id för tabeller och diagram: {known}.",
         )
     kind, number = ctx.numbers[anchor]
+    if kind in ("avsnitt", "rubrik"):  # a heading: "avsnitt 4.2" or its title
+        text = f"{ctx.labels['avsnitt']}\u00a0{number}" if kind == "avsnitt" else f"”{number}”"
+        if ctx.target == "docx":
+            return raw_inline("openxml", internal_link(anchor, text_run(text)))
+        return {
+            "t": "Link",
+            "c": [attr(classes=["xref"]), [{"t": "Str", "c": text}], [f"#{anchor}", ""]],
+        }
     label = ctx.labels[kind]
     if ctx.target == "docx":
         runs = text_run(f"{label} ") + field(f"REF {anchor}_nr \\h", str(number))

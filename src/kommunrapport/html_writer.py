@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,19 +82,55 @@ def sanitize(html: str) -> str:
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
 
-def embed_images(html: str, allowed: set[str]) -> str:
-    """Replace local image paths with data URIs; paths we did not check are dropped."""
+def embed_images(
+    html: str, allowed: Mapping[str, Path], media: dict[str, bytes] | None = None
+) -> str:
+    """Replace local image paths with data URIs; paths we did not check are dropped.
+
+    ``media`` holds generated images (charts) by the relative name used in the page."""
+    media = media or {}
 
     def replace(match: re.Match[str]) -> str:
         src = match.group(2).replace("&amp;", "&")
-        if src not in allowed:
+        if src in media:
+            data = media[src]
+        elif src in allowed:
+            data = allowed[src].read_bytes()
+        else:
             return match.group(1) + match.group(3)
-        path = Path(src)
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+        mime = mimetypes.guess_type(Path(src).name)[0] or "application/octet-stream"
+        encoded = base64.b64encode(data).decode("ascii")
         return f"{match.group(1)}data:{mime};base64,{encoded}{match.group(3)}"
 
     return _IMG_SRC.sub(replace, html)
+
+
+_TABLE_WRAP = re.compile(
+    r'<div class="(table-wrap\b[^"]*)"(?: data-region-label="([^"]*)")?>'
+    r"(\s*<table\b[^>]*>\s*(?:<caption>(.*?)</caption>)?)",
+    re.S,
+)
+
+
+def focusable_table_regions(html: str) -> str:
+    """A wide table scrolls sideways inside its ``table-wrap``. Keyboard users must be able to
+    reach and scroll it (WCAG 2.1.1; axe's scrollable-region-focusable), so the wrapper becomes
+    a focusable region named by the table's caption (numbered when two captions are the same:
+    landmarks need unique names). A table may name its region itself (``data-region-label``,
+    e.g. a legend by its scales). Added after sanitising, on our own markup."""
+    seen: dict[str, int] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        given = match.group(2)  # already escaped by the sanitiser
+        label = given.strip() if given else re.sub(r"<[^>]+>", "", match.group(4) or "").strip()
+        label = label.replace('"', "&quot;")
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            label = f"{label} ({seen[label]})"
+        named = f' role="region" aria-label="{label}"' if label else ""
+        return f'<div class="{match.group(1)}" tabindex="0"{named}>{match.group(3)}'
+
+    return _TABLE_WRAP.sub(replace, html)
 
 
 def _shift_heading(node: Node) -> None:
@@ -131,14 +168,15 @@ def write_html(
     blocks: list[Node],
     page: HtmlPage,
     template_dirs: list[Path],
-    images: set[str],
+    images: Mapping[str, Path],
     toc_depth: int,
+    media: dict[str, bytes] | None = None,
 ) -> bytes:
     ast = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
     if page.shift_headings:
         map_blocks(blocks, _shift_heading)
     body = ast_to_bytes(ast, "html5", ["--wrap=none", "--section-divs"]).decode("utf-8")
-    body = embed_images(sanitize(body), images)
+    body = focusable_table_regions(embed_images(sanitize(body), images, media))
     env = _page_environment(template_dirs)
     css = env.loader.get_source(env, "html/stil.css")[0]  # type: ignore[union-attr]
     html = env.get_template("html/sida.html.j2").render(

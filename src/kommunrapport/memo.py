@@ -40,7 +40,11 @@ class MemoHead:
     location: Location = field(default_factory=Location)
 
     def _fields(self, ctx: RenderContext) -> list[tuple[str, str]]:
-        rows = [(ctx.labels["datum"], format_date(self.config.report_date))]
+        rows = (
+            [(ctx.labels["datum"], format_date(self.config.report_date))]
+            if self.config.report_date
+            else []
+        )
         if self.config.case_number:
             rows.append((ctx.labels["diarienummer"], self.config.case_number))
         return rows

@@ -29,9 +29,11 @@ def text_run(
     if size_half_points:
         props += f'<w:sz w:val="{size_half_points}"/><w:szCs w:val="{size_half_points}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    pieces = text.split("\t")
-    body = "<w:tab/>".join(f'<w:t xml:space="preserve">{escape(piece)}</w:t>' for piece in pieces)
-    return f"<w:r>{rpr}{body}</w:r>"
+    lines = [
+        "<w:tab/>".join(f'<w:t xml:space="preserve">{escape(p)}</w:t>' for p in line.split("\t"))
+        for line in text.split("\n")
+    ]
+    return f"<w:r>{rpr}{'<w:br/>'.join(lines)}</w:r>"
 
 
 def field(instruction: str, cached: str, *, run_props: str = "") -> str:
@@ -82,6 +84,9 @@ def internal_link(anchor: str, content: str) -> str:
     return f'<w:hyperlink w:anchor={quoteattr(anchor)} w:history="1">{content}</w:hyperlink>'
 
 
+TOC_NUMBER_SPACE = 567  # twips (1 cm) kept free for the page numbers of the table of contents
+
+
 def toc_entries(entries: list[tuple[int, str, str, str]], heading: str) -> str:
     """The table of contents as paragraphs, one per heading: (level, number, title, bookmark).
 
@@ -96,10 +101,12 @@ def toc_entries(entries: list[tuple[int, str, str, str]], heading: str) -> str:
         indent = 340 * (level - 1)
         number_tab = indent + 340 + 180 * level
         tabs = f'<w:tabs><w:tab w:val="left" w:pos="{number_tab}"/></w:tabs>' if number else ""
+        # the right indent keeps a long title clear of the page number at the right tab stop
         hanging = (
-            f'<w:ind w:left="{number_tab}" w:hanging="{number_tab - indent}"/>'
+            f'<w:ind w:left="{number_tab}" w:right="{TOC_NUMBER_SPACE}" '
+            f'w:hanging="{number_tab - indent}"/>'
             if number
-            else f'<w:ind w:left="{indent}"/>'
+            else f'<w:ind w:left="{indent}" w:right="{TOC_NUMBER_SPACE}"/>'
         )
         link = internal_link(
             anchor, text_run(text) + "<w:r><w:tab/></w:r>" + field(f"PAGEREF {anchor} \\h", "")

@@ -30,6 +30,7 @@ class RenderedSection:
     body: str
     page_break: bool = False
     landscape: bool = False
+    listed: bool = True
 
 
 def structure_outline(package: Package, name: str, location: Location) -> list[OutlineEntry]:
@@ -112,14 +113,18 @@ class SectionRenderer:
             body = render_template(self.env, template, dict(self.context), template)
 
         title = entry.title or next((meta[k] for k in FRONT_MATTER_TITLE_KEYS if k in meta), None)
-        if not title:
+        if not title and entry.block:
+            title = ""  # a block without a heading of its own: its headings take this level
+        elif not title:
             raise KommunrapportError(
                 "avsnittet saknar rubrik",
                 self.package.config_location(*path),
                 "Ange 'rubrik:' i report.yaml eller i filens inledning (front matter).",
             )
-        title = render_string(
-            self.env, str(title), self.context, self.package.config_location(*path)
+        title = (
+            render_string(self.env, str(title), self.context, self.package.config_location(*path))
+            if title
+            else ""
         )
         numbered = parent_numbered and entry.numbered and meta.get("numrerad", True) is not False
         out.append(
@@ -132,6 +137,7 @@ class SectionRenderer:
                 body=body,
                 page_break=entry.page_break or bool(meta.get("sidbrytning")),
                 landscape=entry.landscape or bool(meta.get("liggande")),
+                listed=entry.listed and meta.get("i_innehåll", True) is not False,
             )
         )
         for index, child in enumerate(entry.children):

@@ -11,7 +11,9 @@ from typing import Any
 
 from .errors import KommunrapportError
 
-MARKDOWN_FORMAT = "markdown+east_asian_line_breaks-tex_math_dollars-raw_tex"
+# No automatic ids: structure.py gives headings ASCII ids short enough for Word bookmarks
+# (at most 40 characters; a longer name is cut and its PAGEREF fields break).
+MARKDOWN_FORMAT = "markdown+east_asian_line_breaks-tex_math_dollars-raw_tex-auto_identifiers"
 
 
 @cache

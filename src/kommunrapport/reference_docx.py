@@ -52,11 +52,18 @@ def _font(style, name: str, size: float, bold: bool | None = None, color=TEXT) -
         style.font.color.rgb = color
 
 
+def _find_style(doc, name: str):  # type: ignore[no-untyped-def]
+    """A style by its name (not its id), case-insensitively; None if it does not exist."""
+    wanted = name.lower()
+    return next((s for s in doc.styles if (s.name or "").lower() == wanted), None)
+
+
 def _paragraph_style(doc, name: str, base: str | None = "Normal"):
     styles = doc.styles
-    try:
-        return styles[name]
-    except KeyError:
+    existing = _find_style(doc, name)
+    if existing is not None:
+        return existing
+    else:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         if base:
             style.base_style = styles[base]
@@ -65,10 +72,8 @@ def _paragraph_style(doc, name: str, base: str | None = "Normal"):
 
 
 def _character_style(doc, name: str):
-    try:
-        return doc.styles[name]
-    except KeyError:
-        return doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+    existing = _find_style(doc, name)
+    return existing if existing is not None else doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
 
 
 def _spacing(style, before: float = 0, after: float = 6, line: float | None = None) -> None:

@@ -23,6 +23,7 @@ from .pandoc_ast import Node, attr_value, get_attr, map_blocks, span, stringify,
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 SECNO_CLASS = "secno"
+MAX_ID_LENGTH = 40  # Word bookmarks
 
 
 @dataclass
@@ -54,7 +55,10 @@ class DocumentStructurer:
         self.trusted_classes = trusted_classes
         self.used_ids: set[str] = set()
         self.toc: list[TocEntry] = []
-        self.images: set[str] = set()
+        # image path as written into the AST (relative to the package) → the file
+        self.images: dict[str, Path] = {}
+        # heading id → ("avsnitt", "4.2") or ("rubrik", title), for ref() to sections
+        self.heading_references: dict[str, tuple[str, str]] = {}
 
     # -- sections -------------------------------------------------------------------------
     def flatten_sections(
@@ -184,8 +188,11 @@ class DocumentStructurer:
             raise KommunrapportError(
                 f"bilden {url!r} finns inte", location, "Kontrollera filnamnet och sökvägen."
             )
-        target[0] = str(path)
-        self.images.add(str(path))
+        # relative to the package, so no machine-specific path ends up in the outputs; pandoc
+        # finds the file through --resource-path
+        relative = path.relative_to(self.package.dir.resolve()).as_posix()
+        target[0] = relative
+        self.images[relative] = path
         if not stringify(node["c"][1]).strip():
             self.findings.warn(
                 "alt-text",
@@ -226,8 +233,15 @@ class DocumentStructurer:
             if node.get("t") != "Header":
                 return None
             level, a, inlines = node["c"]
+            source = attr_value(a, "data-source")
             a[2] = [kv for kv in a[2] if kv[0] != "data-source"]
             title = stringify(inlines).strip()
+            if len(a[0]) > MAX_ID_LENGTH:
+                raise KommunrapportError(
+                    f"id {a[0]!r} är längre än {MAX_ID_LENGTH} tecken",
+                    Location(source),
+                    "Word tillåter högst 40 tecken i ett bokmärke; korta id:t.",
+                )
             a[0] = self.reserve_id(a[0] or slugify(title))
             number = None
             if "unnumbered" not in a[1] and level <= self.depth:
@@ -240,7 +254,9 @@ class DocumentStructurer:
                     {"t": "Space"},
                     *inlines,
                 ]
-            self.toc.append(TocEntry(level, number, title, a[0]))
+            if "unlisted" not in a[1]:
+                self.toc.append(TocEntry(level, number, title, a[0]))
+            self.heading_references[a[0]] = ("avsnitt", number) if number else ("rubrik", title)
             return None
 
         map_blocks(blocks, visit)

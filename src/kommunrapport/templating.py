@@ -123,8 +123,11 @@ def render_template(
             "Mallar får bara läsa värden, inte anropa interna funktioner.",
         ) from None
     except KommunrapportError as exc:
+        where = _location(exc, display, display_name)
         if not exc.location.file:
-            exc.location = _location(exc, display, display_name)
+            exc.location = where
+        elif where.file and where.file != exc.location.file and "(i " not in exc.message:
+            exc.message += f" (används i {where})"  # the data cell, and the text that used it
         raise
     except TemplateError as exc:
         raise KommunrapportError(

@@ -1,10 +1,14 @@
-"""``kommunrapport build``: build report packages into DOCX and HTML."""
+"""``kommunrapport build``: build report packages into DOCX, HTML and PDF (in parallel)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..builder import FORMATS, build_package
@@ -38,32 +42,138 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="skriv bara varningar, fel och summering"
     )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=f"antal paket som byggs samtidigt (standard: antal kärnor, här {default_jobs()})",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="bygg om även om inga källor har ändrats sedan förra bygget",
+    )
     parser.set_defaults(func=run)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"ange ett heltal från 1 och uppåt, inte {value!r}")
+    return number
+
+
+@dataclass
+class Outcome:
+    """What building one package printed and produced; the lines are printed in package
+    order, also when packages are built in parallel."""
+
+    lines: list[tuple[bool, str]] = field(default_factory=list)  # (to stderr, text)
+    written: int = 0
+    warnings: int = 0
+    failed: bool = False
+
+
+@dataclass(frozen=True)
+class BuildJob:
+    package_dir: Path
+    output: Path
+    root: Path
+    formats: tuple[str, ...]
+    strict: bool
+    quiet: bool
+    use_cache: bool
+
+
+def build_one(job: BuildJob, emit: Callable[[bool, str], None]) -> Outcome:
+    """Build one package; every message goes through ``emit(to_stderr, text)``."""
+    outcome = Outcome()
+
+    def say(text: str) -> None:
+        if not job.quiet:
+            emit(False, text)
+
+    say(f"Bygger {job.package_dir.name} …")
+    try:
+        result = build_package(
+            job.package_dir,
+            job.output,
+            job.formats,
+            progress=say,
+            strict=job.strict,
+            use_cache=job.use_cache,
+        )
+    except KommunrapportError as error:
+        outcome.failed = True
+        emit(True, f"FEL i {job.package_dir.name}: {error}")
+        emit(True, "  Inga filer skrevs om för paketet; tidigare utdata är orörda.")
+        return outcome
+    for finding in result.findings:
+        outcome.warnings += finding.severity is Severity.WARNING
+        emit(True, f"  {finding}")
+    if result.unchanged:
+        say(
+            f"  oförändrat sedan förra bygget: {len(result.unchanged)} filer behölls "
+            "(ingen källa har ändrats)"
+        )
+    outcome.written = len(result.written)
+    for path in result.written:
+        say(f"  skrev {short_path(path, job.root)}")
+    return outcome
+
+
+def _build_collected(job: BuildJob) -> Outcome:
+    """Worker process: build one package and keep its messages for the parent to print."""
+    lines: list[tuple[bool, str]] = []
+    outcome = build_one(job, lambda to_stderr, text: lines.append((to_stderr, text)))
+    outcome.lines = lines
+    return outcome
+
+
+def _print(to_stderr: bool, text: str) -> None:
+    print(text, file=sys.stderr if to_stderr else sys.stdout, flush=True)
+
+
+def outcomes(jobs: list[BuildJob], workers: int) -> Iterator[Outcome]:
+    """Build the packages, in parallel processes if ``workers`` > 1; yields in job order."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield build_one(job, _print)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        futures = [pool.submit(_build_collected, job) for job in jobs]
+        for future in futures:
+            outcome = future.result()
+            for to_stderr, text in outcome.lines:
+                _print(to_stderr, text)
+            yield outcome
 
 
 def run(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     output = (args.output or root / "output").resolve()
     started = time.perf_counter()
-    say = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
+    jobs = [
+        BuildJob(package_dir, output, root, args.format, args.strict, args.quiet, not args.force)
+        for package_dir in package_dirs(args.packages, root)
+    ]
     failures = warnings = written_total = 0
-    for package_dir in package_dirs(args.packages, root):
-        say(f"Bygger {package_dir.name} …")
-        try:
-            result = build_package(
-                package_dir, output, args.format, progress=say, strict=args.strict
-            )
-        except KommunrapportError as error:
-            failures += 1
-            print(f"FEL i {package_dir.name}: {error}", file=sys.stderr)
-            print("  Inga filer skrevs om för paketet; tidigare utdata är orörda.", file=sys.stderr)
-            continue
-        for finding in result.findings:
-            warnings += finding.severity is Severity.WARNING
-            print(f"  {finding}", file=sys.stderr)
-        written_total += len(result.written)
-        for path in result.written:
-            say(f"  skrev {short_path(path, root)}")
+    for outcome in outcomes(jobs, args.jobs or default_jobs()):
+        failures += outcome.failed
+        warnings += outcome.warnings
+        written_total += outcome.written
     seconds = time.perf_counter() - started
     print(
         f"Klart: {written_total} filer skrivna, {warnings} varningar, {failures} paket med fel "
