@@ -22,9 +22,13 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Finding, Findings, Location, Severity
-from .package import Package
+from .package_paths import repository_root_for, template_dirs_for
+
+if TYPE_CHECKING:
+    from .package import Package
 
 MANIFEST_NAME = ".kommunrapport-bygge.json"
 CACHE_VERSION = "1"
@@ -83,13 +87,29 @@ def toolkit_fingerprint() -> str:
 
 def source_key(package: Package, formats: Iterable[str]) -> str:
     """The hash of everything a build of ``package`` in ``formats`` depends on."""
+    return source_key_for(package.dir, package.template_dirs, formats)
+
+
+def source_key_for(package_dir: Path, template_dirs: list[Path], formats: Iterable[str]) -> str:
+    """The same key from paths alone: computable without reading report.yaml."""
     digest = hashlib.sha256(toolkit_fingerprint().encode())
     digest.update(f"\0formats={','.join(sorted(formats))}".encode())
     digest.update(f"\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
-    _hash_tree(digest, "package", package.dir)
-    for index, folder in enumerate(package.template_dirs):
+    _hash_tree(digest, "package", package_dir)
+    for index, folder in enumerate(template_dirs):
         _hash_tree(digest, f"templates-{index}", folder)
     return digest.hexdigest()
+
+
+def unchanged_build(
+    package_dir: Path, output_root: Path, formats: Iterable[str]
+) -> CachedBuild | None:
+    """The previous outputs of a package if nothing it depends on has changed; a quick check
+    that imports nothing of the pipeline, so an unchanged rebuild costs only the hashing."""
+    package_dir = package_dir.resolve()
+    dirs = template_dirs_for(package_dir, repository_root_for(package_dir))
+    key = source_key_for(package_dir, dirs, formats)
+    return reuse_outputs(output_root / package_dir.name, key)
 
 
 def _file_hash(path: Path) -> str:

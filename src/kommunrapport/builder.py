@@ -36,9 +36,10 @@ from .context import document_facts, metadata_context
 from .data_context import DataContext
 from .docx_writer import DocxSettings, write_docx
 from .equality_checks import run_equality_checks
-from .errors import Findings, KommunrapportError
+from .errors import Findings, KommunrapportError, strict_failure
 from .expand import expand, number_captions
 from .follow_up import FollowUp
+from .formats import FORMATS
 from .html_writer import HtmlPage, write_html
 from .labels import Labels, load_labels
 from .literal_amounts import check_literals, find_literals
@@ -56,7 +57,6 @@ from .swedish_format import NumberStyle, format_date
 from .template_filters import make_filters
 from .templating import make_environment, render_string, render_template
 
-FORMATS = ("docx", "html", "pdf")
 Progress = Callable[[str], None]
 
 
@@ -583,9 +583,6 @@ def build_package(
 
 
 def _refuse_warnings(findings: Findings, strict: bool) -> None:
-    if strict and len(findings):
-        listing = "\n  ".join(str(f) for f in findings)
-        raise KommunrapportError(
-            f"{len(findings)} varningar, och --strict gör dem till fel:\n  {listing}",
-            hint="Rätta varningarna eller bygg utan --strict.",
-        )
+    failure = strict_failure(findings) if strict else None
+    if failure is not None:
+        raise failure

@@ -203,6 +203,8 @@ class ChartBlock:
         come out byte for byte the same."""
         facts = json.dumps(
             [
+                type(self).__name__,
+                *self._drawing_facts(),
                 self.kind,
                 self.data.categories,
                 self.data.series,
@@ -220,6 +222,10 @@ class ChartBlock:
             sort_keys=True,
         )
         return hashlib.sha256(facts.encode("utf-8")).hexdigest()[:32]
+
+    def _drawing_facts(self) -> list[Any]:
+        """Extra facts a subclass's figure depends on (its own data), for the cache key."""
+        return []
 
     def images(self) -> tuple[bytes, bytes]:
         """(SVG, PNG), drawn once from one figure; reused from ``cache_dir`` if possible."""

@@ -111,3 +111,14 @@ class Findings:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+def strict_failure(findings: Findings) -> KommunrapportError | None:
+    """With --strict, warnings stop the build: the error that says so, or None if clean."""
+    if not len(findings):
+        return None
+    listing = "\n  ".join(str(f) for f in findings)
+    return KommunrapportError(
+        f"{len(findings)} varningar, och --strict gör dem till fel:\n  {listing}",
+        hint="Rätta varningarna eller bygg utan --strict.",
+    )

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
 from .config import ReportConfig, field_path, load_config
 from .errors import KommunrapportError, Location
+from .package_paths import (  # noqa: F401  (re-exported: the place most callers look)
+    CONFIG_NAME,
+    builtin_templates_dir,
+    discover_packages,
+    locate_package,
+    repository_root_for,
+    template_dirs_for,
+)
 from .yaml_lines import LinedYaml
-
-CONFIG_NAME = "report.yaml"
-
-
-def builtin_templates_dir() -> Path:
-    """The templates shipped with the toolkit (inside the wheel, or the source checkout's)."""
-    shipped = Path(str(resources.files("kommunrapport"))) / "templates"
-    if shipped.is_dir():
-        return shipped
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 @dataclass
@@ -39,13 +36,7 @@ class Package:
     @cached_property
     def template_dirs(self) -> list[Path]:
         """Template folders, most specific first: the package's, the repository's, built-in."""
-        candidates = [self.dir / "templates", self.root / "templates", builtin_templates_dir()]
-        unique: list[Path] = []
-        for candidate in candidates:
-            resolved = candidate.resolve()
-            if resolved.is_dir() and resolved not in unique:
-                unique.append(resolved)
-        return unique
+        return template_dirs_for(self.dir, self.root)
 
     def find_template(self, name: str) -> Path | None:
         for folder in self.template_dirs:
@@ -82,14 +73,6 @@ class Package:
         return candidate
 
 
-def repository_root_for(package_dir: Path) -> Path:
-    """The report repository: the folder that holds ``content/``."""
-    package_dir = package_dir.resolve()
-    if package_dir.parent.name == "content":
-        return package_dir.parent.parent
-    return package_dir.parent
-
-
 def load_package(package_dir: Path, root: Path | None = None) -> Package:
     package_dir = package_dir.resolve()
     root = (root or repository_root_for(package_dir)).resolve()
@@ -101,26 +84,3 @@ def load_package(package_dir: Path, root: Path | None = None) -> Package:
         )
     config, raw, display = load_config(package_dir, root)
     return Package(package_dir, root, config, raw, display)
-
-
-def discover_packages(content_dir: Path) -> list[Path]:
-    """Every package folder under ``content/``, in name order."""
-    if not content_dir.is_dir():
-        return []
-    return sorted(p for p in content_dir.iterdir() if (p / CONFIG_NAME).is_file())
-
-
-def locate_package(name: str, root: Path) -> Path:
-    """A package named on the command line: an id under ``content/`` or a folder path."""
-    direct = Path(name)
-    if (direct / CONFIG_NAME).is_file():
-        return direct.resolve()
-    under_content = root / "content" / name
-    if (under_content / CONFIG_NAME).is_file():
-        return under_content.resolve()
-    known = ", ".join(p.name for p in discover_packages(root / "content")) or "inga"
-    raise KommunrapportError(
-        f"hittar inget rapportpaket {name!r}",
-        None,
-        f"Ange ett paket-id under content/ (finns: {known}) eller en mapp med report.yaml.",
-    )

@@ -8,10 +8,11 @@ summarises the distribution, and in HTML the counts are also a table under the c
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .charts import CM, ChartBlock, ChartData, pyplot
+from .charts import CM, ChartBlock, ChartData, chart_cache_dir, pyplot
 from .errors import Location
 from .labels import Labels
 from .swedish_format import NumberStyle
@@ -33,6 +34,9 @@ def _band(value: int, maximum: int) -> str:
     return colour
 
 
+_MODULE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
 class RiskMatrixBlock(ChartBlock):
     """A :class:`ChartBlock` whose figure is the matrix and whose data table is the counts."""
 
@@ -51,6 +55,17 @@ class RiskMatrixBlock(ChartBlock):
         self.consequence_max = consequence_max
         self.threshold = threshold
         self.labels = labels
+
+    def _drawing_facts(self) -> list[Any]:
+        """What the matrix drawing depends on beyond the chart's own fields (for the cache)."""
+        return [
+            sorted(self.counts.items()),
+            self.likelihood_max,
+            self.consequence_max,
+            self.threshold,
+            dict(self.labels),
+            _MODULE_HASH,
+        ]
 
     def figure(self) -> Any:
         width, height = self.size_cm
@@ -165,4 +180,5 @@ def risk_matrix_block(
         media_dir=media_dir,
         style=style,
         location=control.risker[0].location() if control.risker else Location(),
+        cache_dir=chart_cache_dir(),
     )

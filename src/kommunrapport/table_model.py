@@ -273,9 +273,9 @@ def docx_table(table: RenderTable, ctx: RenderContext, number: int | None) -> st
         parts.append(_row_xml(header, widths, "body", header=True, keep_next=True))
     for index, row in enumerate(table.rows):
         last = index == len(table.rows) - 1
-        parts.append(
-            _row_xml(row.cells, widths, row.kind, header=False, keep_next=keep_whole and not last)
-        )
+        # a group heading row never ends a page: it stays with the rows it introduces
+        keep = (keep_whole or row.kind == "group") and not last
+        parts.append(_row_xml(row.cells, widths, row.kind, header=False, keep_next=keep))
 
     parts.append("</w:tbl>")
     for index, note in enumerate(table.notes, 1):

@@ -9,7 +9,9 @@ LibreOffice) is an error, since its value cannot be known.
 from __future__ import annotations
 
 import difflib
+import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -113,6 +115,19 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of an xlsx file holds a formula (an ``<f>`` element)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(
+                re.search(rb"<(?:\w+:)?f[ >/]", archive.read(name))
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+    except (OSError, zipfile.BadZipFile):
+        return True  # let openpyxl report what is wrong with the file
+
+
 class WorkbookReader:
     """Loads workbooks once per build and hands out sheets by 'file.xlsx/Sheet' names."""
 
@@ -134,7 +149,9 @@ class WorkbookReader:
                 warnings.simplefilter("ignore")
                 try:
                     values = load_workbook(path, data_only=True)
-                    formulas = load_workbook(path, data_only=False)
+                    # the formulas are only needed to tell an uncalculated formula from an
+                    # empty cell; most exported workbooks have none, so look before loading
+                    formulas = load_workbook(path, data_only=False) if _has_formulas(path) else None
                 except Exception as exc:  # openpyxl raises many kinds for a broken file
                     raise KommunrapportError(
                         f"arbetsboken kan inte läsas: {exc}",
@@ -199,7 +216,7 @@ class WorkbookReader:
         self, path: Path, values: Any, formulas: Any, name: str, location: Location | None
     ) -> Sheet:
         worksheet, title, bounds = self._area(values, name, path, location)
-        formula_sheet = formulas[title]
+        formula_sheet = formulas[title] if formulas is not None else None
         min_col, min_row, max_col, max_row = bounds or (
             1,
             1,
@@ -238,8 +255,9 @@ class WorkbookReader:
                 column = min_col + offset
                 ref = f"{get_column_letter(column)}{row_number}"
                 value = _clean(worksheet.cell(row=row_number, column=column).value)
-                if value is None:
+                if value is None and formula_sheet is not None:
                     raw = formula_sheet.cell(row=row_number, column=column).value
+
                     if isinstance(raw, str) and raw.startswith("="):
                         raise KommunrapportError(
                             f"formeln {raw} saknar sparat värde",

@@ -11,19 +11,22 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..builder import FORMATS, build_package
-from ..errors import KommunrapportError, Severity
-from .common import add_root_argument, package_dirs, parse_formats, short_path
+from ..build_cache import unchanged_build
+from ..errors import Findings, KommunrapportError, Severity, strict_failure
+from ..formats import FORMATS
+from .common import (
+    add_packages_argument,
+    add_root_argument,
+    package_dirs,
+    parse_formats,
+    short_path,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("build", help="bygg ett eller flera rapportpaket")
-    parser.add_argument(
-        "packages",
-        nargs="*",
-        metavar="PAKET",
-        help="paket-id under content/ eller sökväg (standard: alla)",
-    )
+    add_packages_argument(parser)
+
     parser.add_argument(
         "--format",
         type=parse_formats,
@@ -106,6 +109,13 @@ def build_one(job: BuildJob, emit: Callable[[bool, str], None]) -> Outcome:
             emit(False, text)
 
     say(f"Bygger {job.package_dir.name} …")
+    # Unchanged sources: reuse the outputs without importing the pipeline at all (hashing the
+    # sources is all an unchanged rebuild costs).
+    cached = unchanged_build(job.package_dir, job.output, job.formats) if job.use_cache else None
+    if cached is not None:
+        return _report_unchanged(cached.findings, len(cached.files), job, outcome, emit, say)
+    from ..builder import build_package  # the whole pipeline: imported only when needed
+
     try:
         result = build_package(
             job.package_dir,
@@ -116,10 +126,7 @@ def build_one(job: BuildJob, emit: Callable[[bool, str], None]) -> Outcome:
             use_cache=job.use_cache,
         )
     except KommunrapportError as error:
-        outcome.failed = True
-        emit(True, f"FEL i {job.package_dir.name}: {error}")
-        emit(True, "  Inga filer skrevs om för paketet; tidigare utdata är orörda.")
-        return outcome
+        return _report_failure(error, job, outcome, emit)
     for finding in result.findings:
         outcome.warnings += finding.severity is Severity.WARNING
         emit(True, f"  {finding}")
@@ -131,6 +138,34 @@ def build_one(job: BuildJob, emit: Callable[[bool, str], None]) -> Outcome:
     outcome.written = len(result.written)
     for path in result.written:
         say(f"  skrev {short_path(path, job.root)}")
+    return outcome
+
+
+def _report_failure(
+    error: KommunrapportError, job: BuildJob, outcome: Outcome, emit: Callable[[bool, str], None]
+) -> Outcome:
+    outcome.failed = True
+    emit(True, f"FEL i {job.package_dir.name}: {error}")
+    emit(True, "  Inga filer skrevs om för paketet; tidigare utdata är orörda.")
+    return outcome
+
+
+def _report_unchanged(
+    findings: Findings,
+    kept: int,
+    job: BuildJob,
+    outcome: Outcome,
+    emit: Callable[[bool, str], None],
+    say: Callable[[str], None],
+) -> Outcome:
+    """The last build's warnings again (and, with --strict, its failure), nothing written."""
+    failure = strict_failure(findings) if job.strict else None
+    if failure is not None:
+        return _report_failure(failure, job, outcome, emit)
+    for finding in findings:
+        outcome.warnings += finding.severity is Severity.WARNING
+        emit(True, f"  {finding}")
+    say(f"  oförändrat sedan förra bygget: {kept} filer behölls (ingen källa har ändrats)")
     return outcome
 
 

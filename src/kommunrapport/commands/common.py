@@ -5,12 +5,22 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..builder import FORMATS
 from ..errors import KommunrapportError
-from ..package import discover_packages, locate_package
+from ..formats import FORMATS
+from ..package_paths import discover_packages, locate_package
+
+
+def add_packages_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "packages",
+        nargs="*",
+        metavar="PAKET",
+        help="paket-id under content/ eller sökväg (standard: alla)",
+    )
 
 
 def add_root_argument(parser: argparse.ArgumentParser) -> None:
+
     parser.add_argument(
         "--root",
         type=Path,
