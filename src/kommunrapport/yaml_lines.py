@@ -11,6 +11,8 @@ import yaml
 from .errors import KommunrapportError, Location
 
 PathKey = tuple[str | int, ...]
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 
 @dataclass
@@ -45,9 +47,16 @@ def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int]) -> None:
 def parse_yaml(text: str, source: str, line_offset: int = 0) -> LinedYaml:
     """Parse YAML text; a syntax error names the file and line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # One parse: compose the node tree (it has the line numbers), then build the data
+        # from it. libyaml's C loader where PyYAML has it, the pure-Python one otherwise.
+        loader = _LOADER(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
+
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "okänt fel"
