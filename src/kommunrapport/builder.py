@@ -19,9 +19,10 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,9 @@ class PackageBuilder:
         self.findings = Findings()
         self._media_dir: Path | None = None
         self._pdf_jobs: list[tuple[DocumentResult, int, bytes, PdfSettings]] = []
+        self._writer_pool: ThreadPoolExecutor | None = None
+        self._pending: list[tuple[DocumentResult, int, dict[str, Future[bytes]]]] = []
+
         self.labels: Labels = load_labels(package.template_dirs, self.config.language)
         self.number_style = NumberStyle(minus=self.config.number_format.minus)
         self.env: ImmutableSandboxedEnvironment = make_environment(
@@ -322,6 +326,9 @@ class PackageBuilder:
         toc_depth = depth if depth else 2
         result = DocumentResult(doc.id, title)
         cover = None if memo or not doc.cover else self.cover_facts(doc, title, subtitle)
+        # Each format's blocks are expanded here (charts are drawn here, one at a time); the
+        # writers, which mostly wait for their pandoc process, then run side by side.
+        writers: dict[str, Callable[[], bytes]] = {}
         for target in render_targets(self.formats):
             ctx = RenderContext(
                 target,
@@ -333,8 +340,8 @@ class PackageBuilder:
             )
             expanded = expand(blocks, registry, ctx)
             if target == "docx":
-                result.files["docx"] = self._docx(
-                    doc, expanded, structurer.toc, toc_depth, title, memo
+                writers["docx"] = partial(
+                    self._docx, doc, expanded, structurer.toc, toc_depth, title, memo
                 )
             elif target == "html":
                 page = HtmlPage(
@@ -346,7 +353,8 @@ class PackageBuilder:
                     labels=dict(self.labels),
                     shift_headings=not memo,
                 )
-                result.files["html"] = write_html(
+                writers["html"] = partial(
+                    write_html,
                     expanded,
                     page,
                     self.package.template_dirs,
@@ -354,9 +362,23 @@ class PackageBuilder:
                     toc_depth,
                     media=ctx.extra.get("media"),
                 )
+        if self._writer_pool is not None:  # inside build(): finish while the next one starts
+            futures = {fmt: self._writer_pool.submit(write) for fmt, write in writers.items()}
+            self._pending.append((result, index, futures))
+            return result
+        with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
+            futures = {fmt: pool.submit(write) for fmt, write in writers.items()}
+        self._collect(result, index, futures)
+        return result
+
+    def _collect(
+        self, result: DocumentResult, index: int, futures: dict[str, Future[bytes]]
+    ) -> None:
+        """A document's written files, once its writers are done; then its PDF job."""
+        for fmt, future in futures.items():
+            result.files[fmt] = future.result()
         if "pdf" in self.formats:
             self._pdf(result, index)
-        return result
 
     def cover_facts(self, doc: DocumentSpec, title: str, subtitle: str | None) -> dict[str, Any]:
         bilaga = f"{self.labels['bilaga']} {doc.appendix}" if doc.appendix else None
@@ -471,8 +493,21 @@ class PackageBuilder:
         return self._media_dir
 
     def build(self) -> list[DocumentResult]:
+        """Every document of the package. A document's writers (each waiting on its pandoc
+        process) run in threads while the next document is rendered, so the machine's cores
+        share the work; the results are collected in document order."""
         try:
-            results = [self.build_document(i, d) for i, d in enumerate(self.config.documents)]
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                self._writer_pool = pool
+                try:
+                    results = [
+                        self.build_document(i, d) for i, d in enumerate(self.config.documents)
+                    ]
+                    for result, index, futures in self._pending:
+                        self._collect(result, index, futures)
+                finally:
+                    self._writer_pool = None
+                    self._pending = []
             self._write_pdfs()
         finally:
             if self._media_dir is not None:
