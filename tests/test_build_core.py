@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from docx import Document
+from docx.oxml.ns import qn
 
 from .conftest import KALMAR, docx_paragraphs, docx_xml, html_soup
 
@@ -50,6 +51,20 @@ def test_docx_toc_lists_headings_when_opened(built):
     anchors = re.findall(r'w:hyperlink w:anchor="([^"]+)"', xml)
     for anchor in anchors:
         assert f'w:name="{anchor}"' in xml, f"TOC link to missing bookmark {anchor}"
+
+
+def test_word_offers_to_fill_in_toc_page_numbers_on_open(built):
+    """Word shows a field's cached result until it is updated: updateFields makes it update."""
+    out = built(KALMAR)
+    settings = Document(str(out / "arsrapport.docx")).settings.element
+    update = settings.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"
+    names = [child.tag.rsplit("}", 1)[-1] for child in settings]
+    assert names.index("updateFields") < names.index("themeFontLang")  # schema order
+    assert settings.find(qn("w:decimalSymbol")).get(qn("w:val")) == ","
+    assert settings.find(qn("w:listSeparator")).get(qn("w:val")) == ";"
+    memo = Document(str(out / "tjansteskrivelse.docx")).settings.element
+    assert memo.find(qn("w:updateFields")) is None  # no table of contents, no question on open
 
 
 def test_docx_cover_and_footer_show_metadata(built):

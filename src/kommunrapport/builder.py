@@ -450,6 +450,7 @@ class PackageBuilder:
             timestamp=build_timestamp(self.config.stamp_date),
             first_page_plain=not memo,
             keywords=self.config.case_number or "",
+            update_fields_on_open=bool(doc.toc and not memo),
             resource_dirs=[self.package.dir.resolve(), self.media_dir],
         )
         return write_docx(blocks, settings)

@@ -11,7 +11,6 @@ import hashlib
 import html
 import io
 import json
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,31 +22,14 @@ from .ooxml import paragraph, text_run
 from .pandoc_ast import Node, attr, para, raw_block, text_inlines
 from .swedish_format import NumberStyle, format_number, format_percent
 from .table_model import Cell, Column, RenderTable, Row, caption_docx, html_table
+from .user_cache import cache_dir, write_quietly
 
 _SOURCE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def chart_cache_dir() -> Path | None:
-    """Where drawn charts are kept between builds: ``$KOMMUNRAPPORT_CACHE`` ("0" turns the
-    cache off), else the user's cache folder. Never inside the report repository."""
-    setting = os.environ.get("KOMMUNRAPPORT_CACHE")
-    if setting == "0":
-        return None
-    if setting:
-        return Path(setting) / "diagram"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kommunrapport" / "diagram"
-
-
-def _write_quietly(path: Path, data: bytes) -> None:
-    """Store a cache file atomically; a cache that cannot be written is simply skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(path.suffix + f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    """Where drawn charts are kept between builds (see :mod:`user_cache`)."""
+    return cache_dir("diagram")
 
 
 @cache
@@ -246,7 +228,7 @@ class ChartBlock:
         plt.close(fig)
         self._images = (svg.getvalue(), png.getvalue())
         for path, data in zip(cached, self._images, strict=False):
-            _write_quietly(path, data)
+            write_quietly(path, data)
         return self._images
 
     def svg(self) -> bytes:

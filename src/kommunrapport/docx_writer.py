@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 
 from .pandoc_ast import Node
 from .pandoc_runner import ast_to_bytes
+from .swedish_format import DECIMAL, LIST_SEPARATOR
 from .table_model import LANDSCAPE_MARKER
 
 PLACEHOLDER = re.compile(r"\{([a-zåäö_]+)\}")
@@ -41,6 +42,11 @@ class DocxSettings:
     first_page_plain: bool = True  # cover page without header and footer
     resource_dirs: list[Path] = field(default_factory=list)  # where relative images are
     keywords: str = ""
+    # Word keeps the cached result of a field until it is updated; with this set, Word offers to
+    # update the fields when the file is opened, so the table of contents gets its page numbers
+    update_fields_on_open: bool = False
+    decimal_symbol: str = DECIMAL  # for calculated fields, as a Swedish Word would have them
+    list_separator: str = LIST_SEPARATOR
 
 
 def write_docx(blocks: list[Node], settings: DocxSettings) -> bytes:
@@ -80,6 +86,7 @@ def _finish(data: bytes, settings: DocxSettings) -> bytes:
                     for cell in row.cells:
                         for paragraph in cell.paragraphs:
                             _fill_placeholders(paragraph, settings.placeholders)
+    _word_settings(doc, settings)
     props = doc.core_properties
     props.title = settings.title
     props.subject = settings.subject
@@ -93,6 +100,44 @@ def _finish(data: bytes, settings: DocxSettings) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+# elements of w:settings that must come after w:updateFields (ECMA-376, CT_Settings)
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+)  # fmt: skip
+
+
+def _word_settings(doc, settings: DocxSettings) -> None:  # type: ignore[no-untyped-def]
+    """Field updating on open and the Swedish decimal and list separators in settings.xml."""
+    root = doc.settings.element
+    for name, value in (
+        ("decimalSymbol", settings.decimal_symbol),
+        ("listSeparator", settings.list_separator),
+    ):
+        element = root.find(qn(f"w:{name}"))
+        if element is None:
+            element = OxmlElement(f"w:{name}")
+            root.append(element)
+        element.set(qn("w:val"), value)
+    for old in root.findall(qn("w:updateFields")):
+        root.remove(old)
+    if not settings.update_fields_on_open:
+        return
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    later = next((child for child in root if _local_name(child.tag) in _AFTER_UPDATE_FIELDS), None)
+    if later is None:
+        root.append(update)
+    else:
+        later.addprevious(update)
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 def _landscape_sections(doc) -> None:  # type: ignore[no-untyped-def]

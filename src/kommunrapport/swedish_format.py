@@ -21,6 +21,7 @@ _SYMBOLS = Locale.parse(LOCALE).number_symbols["latn"]
 MINUS_SIGN = _SYMBOLS["minusSign"]  # U+2212 in CLDR's Swedish data
 GROUP = _SYMBOLS["group"]  # U+00A0
 DECIMAL = _SYMBOLS["decimal"]
+LIST_SEPARATOR = _SYMBOLS["list"]  # ";" (Swedish, since the decimal sign is a comma)
 NBSP = "\u00a0"
 
 

@@ -7,6 +7,8 @@ template folders. A path may not climb out of those folders.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 
 from jinja2 import (
     BaseLoader,
+    FileSystemBytecodeCache,
     StrictUndefined,
     TemplateNotFound,
     TemplateSyntaxError,
@@ -25,6 +28,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import KommunrapportError, Location
 from .frontmatter import split_front_matter
+from .user_cache import cache_dir
 
 
 class PackageLoader(BaseLoader):
@@ -47,6 +51,40 @@ class PackageLoader(BaseLoader):
         raise TemplateNotFound(template)
 
 
+class QuietBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates kept between builds; an unreadable or unwritable entry is skipped.
+
+    Jinja checks each entry against a checksum of the template's source, so an edited file is
+    compiled anew. The folder name carries Jinja's version and this module's code, because the
+    compiled code also depends on the environment's settings.
+    """
+
+    def load_bytecode(self, bucket):  # type: ignore[no-untyped-def]
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry (pickle, marshal): compiled anew
+            bucket.reset()
+
+    def dump_bytecode(self, bucket):  # type: ignore[no-untyped-def]
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> QuietBytecodeCache | None:
+    import jinja2
+
+    folder = cache_dir("mallar")
+    if folder is None:
+        return None
+    code = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()
+    folder = folder / code[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return QuietBytecodeCache(str(folder))
+
+
 def make_environment(
     folders: list[Path],
     display: Callable[[Path], str],
@@ -61,6 +99,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.loopcontrols"],
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(filters or {})
     env.globals.update(globals_ or {})

@@ -14,7 +14,6 @@ PathKey = tuple[str | int, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-
 @dataclass
 class LinedYaml:
     """Plain YAML data plus the 1-based line of each value, keyed by its path."""
@@ -56,7 +55,6 @@ def parse_yaml(text: str, source: str, line_offset: int = 0) -> LinedYaml:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "okänt fel"
