@@ -98,12 +98,15 @@ def column_widths(table: RenderTable, total: int) -> list[int]:
     """Twips per column, summing to ``total``.
 
     Columns with an explicit ``weight`` (percent of the width) get it. Number columns get what
-    their longest figure and the longest word of their header need, so figures never wrap; the
-    remaining width goes to text columns in proportion to their content.
+    their longest figure and the longest word of their header need, so figures never wrap; a
+    number column that also holds text ("Ny mätning hösten 2023") gets room for that text on
+    at most two lines when the text columns can spare it. The remaining width goes to text
+    columns in proportion to their content.
     """
     count = len(table.columns)
     longest_word = [0] * count
     content = [0] * count
+    body_text = [0] * count  # longest body line, for text in number columns
     header_count = len(table.header_rows)
     all_rows = [*table.header_rows, *(r.cells for r in table.rows if r.kind != "comment")]
     for row_index, cells in enumerate(all_rows):
@@ -119,9 +122,10 @@ def column_widths(table: RenderTable, total: int) -> list[int]:
                 )
                 extra = 2 * cell.indent + (2 if cell.symbol else 0)
                 longest_word[position] = max(longest_word[position], words + extra)
-                content[position] = max(
-                    content[position], max((len(line) for line in lines), default=0) + extra
-                )
+                longest_line = max((len(line) for line in lines), default=0) + extra
+                content[position] = max(content[position], longest_line)
+                if row_index >= header_count:
+                    body_text[position] = max(body_text[position], longest_line)
             position += cell.colspan
     fixed: dict[int, float] = {}
     for index, column in enumerate(table.columns):
@@ -130,9 +134,10 @@ def column_widths(table: RenderTable, total: int) -> list[int]:
         elif column.numeric:
             fixed[index] = (max(longest_word[index], 3) + 1) * CHAR_TWIPS + CELL_MARGIN_TWIPS
     flexible = [i for i in range(count) if i not in fixed]
-    remaining = total - sum(fixed.values())
     preferred = {i: min(max(content[i], 4), 60) * CHAR_TWIPS + CELL_MARGIN_TWIPS for i in flexible}
     minimum = {i: (longest_word[i] + 1) * CHAR_TWIPS + CELL_MARGIN_TWIPS for i in flexible}
+    _widen_number_columns_with_text(table, fixed, body_text, total, preferred, minimum)
+    remaining = total - sum(fixed.values())
     if flexible and remaining >= sum(minimum.values()):
         share = sum(preferred.values())
         widths = {i: preferred[i] * remaining / share for i in flexible}
@@ -148,6 +153,35 @@ def column_widths(table: RenderTable, total: int) -> list[int]:
     result = [int(fixed[i]) for i in range(count)]
     result[0] += total - sum(result)
     return result
+
+
+def _widen_number_columns_with_text(
+    table: RenderTable,
+    fixed: dict[int, float],
+    body_text: list[int],
+    total: int,
+    preferred: dict[int, float],
+    minimum: dict[int, float],
+) -> None:
+    """Give number columns holding text room for it on two lines, from the text columns' spare
+    width: first what they do not need for their preferred width, at most half of the rest."""
+    wants: dict[int, float] = {}
+    for index, column in enumerate(table.columns):
+        if column.numeric and column.weight is None and index in fixed:
+            two_lines = (body_text[index] + 1) // 2 + 2
+            want = two_lines * CHAR_TWIPS + CELL_MARGIN_TWIPS
+            if want > fixed[index]:
+                wants[index] = want - fixed[index]
+    if not wants:
+        return
+    remaining = total - sum(fixed.values())
+    spare = remaining - sum(minimum.values())
+    if spare <= 0:
+        return
+    unused = remaining - sum(preferred.values())
+    grant = min(sum(wants.values()), max(unused, spare / 2))
+    for index, extra in wants.items():
+        fixed[index] += grant * extra / sum(wants.values())
 
 
 # -- DOCX -----------------------------------------------------------------------------------
