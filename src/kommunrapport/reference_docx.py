@@ -147,6 +147,9 @@ def _configure_styles(doc) -> None:
         _font(style, BODY_FONT, size)
         style.font.italic = italic
         _spacing(style, 0, 0, 1.0)
+    # exact line height in table cells: a status symbol (a font with a taller ascent) would
+    # otherwise push its text below the baseline of the figures in the same row
+    doc.styles["Tabelltext"].paragraph_format.line_spacing = Pt(11.5)
     doc.styles["Tabellkalla"].paragraph_format.space_after = Pt(10)
     doc.styles["Tabellkalla"].paragraph_format.space_before = Pt(3)
 
