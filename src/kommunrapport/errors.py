@@ -7,7 +7,7 @@ because they are read by report writers; the code around them is English.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -38,6 +38,10 @@ class Location:
         if self.field:
             parts.append(f"fält {self.field}")
         return ", ".join(parts)
+
+    def detail(self) -> str:
+        """The parts a file/line annotation cannot carry: sheet, cell or row, field."""
+        return str(replace(self, file=None, line=None))
 
     def with_file(self, file: str | Path) -> Location:
         return Location(str(file), self.line, self.field, self.sheet, self.cell, self.row)

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 
 from .errors import Finding, Severity
-from .package_check import CheckResult, location_detail
+from .package_check import CheckResult
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -83,7 +83,7 @@ def github_annotation(finding: Finding, path_prefix: str = "") -> str:
         if loc.line is not None:
             properties.append(f"line={loc.line}")
     properties.append(f"title={_escape_property(f'kommunrapport [{finding.code}]')}")
-    detail = location_detail(loc)
+    detail = loc.detail()
     message = f"{detail}: {finding.message}" if detail else finding.message
     if finding.hint:
         message += f"\nÅtgärd: {finding.hint}"

@@ -48,36 +48,20 @@ class FollowUp:
         source, display = package.config_source, package.config_display
         if scales is None:
             scales = load_scales(config.scales, source, display, findings)
-        goal_config = validate_model(
-            GoalConfig, config.goals or {}, source, display, ("måluppföljning",)
-        )
-        goal_columns = ColumnScales(
-            scales,
-            goal_config.columns,
-            lambda key: package.config_location("måluppföljning", "kolumner", key),
-        )
-        goals = read_goal_tree(
-            reader,
-            goal_config,
-            goal_columns,
-            findings,
-            explicit="arbetsbok" in _folded(config.goals),
-        )
-        raw_control = getattr(config, "internal_control", None) or {}
-        control_config = validate_model(
-            InternalControlConfig, raw_control, source, display, ("intern_kontroll",)
-        )
-        control_columns = ColumnScales(
-            scales,
-            control_config.columns,
-            lambda key: package.config_location("intern_kontroll", "kolumner", key),
-        )
-        control = read_internal_control(
-            reader,
-            control_config,
-            control_columns,
-            findings,
-            explicit="arbetsbok" in _folded(raw_control),
+
+        def read_part(key: str, model: Any, raw: dict[str, Any], read: Callable[..., Any]) -> Any:
+            """One part of report.yaml (måluppföljning, intern_kontroll) read from its sheets."""
+            part = validate_model(model, raw, source, display, (key,))
+            columns = ColumnScales(
+                scales,
+                part.columns,
+                lambda column: package.config_location(key, "kolumner", column),
+            )
+            return read(reader, part, columns, findings, explicit="arbetsbok" in _folded(raw))
+
+        goals = read_part("måluppföljning", GoalConfig, config.goals, read_goal_tree)
+        control = read_part(
+            "intern_kontroll", InternalControlConfig, config.internal_control, read_internal_control
         )
         check_comment_files(package, goals, control, findings)
         return cls(package, findings, scales, goals, control)
@@ -87,17 +71,6 @@ class FollowUp:
         if self.scales:
             names["skalor"] = dict(self.scales)
         return names
-
-    def helpers(
-        self,
-        registry: BlockRegistry,
-        env: ImmutableSandboxedEnvironment,
-        context: dict[str, Any],
-        labels: Labels,
-        style: NumberStyle,
-        media_dir: Callable[[], Path],
-    ) -> dict[str, Any]:
-        return self.helper_object(registry, env, context, labels, style, media_dir).functions()
 
     def helper_object(
         self,

@@ -244,8 +244,8 @@ class LevelReader:
     sheets: dict[str, list[GoalRow]] = field(default_factory=dict)  # sheet name → rows
     sheet_scales: dict[str, dict[str, Scale]] = field(default_factory=dict)
 
-    def read(self) -> list[GoalRow]:
-        """Every level sheet present, in level order; returns the roots."""
+    def read(self) -> RowTree:
+        """Every level sheet present, in level order, as a tree."""
         present = [
             name for name in self.reader.sheets_of(self.workbook) if normalize(name) in self.levels
         ]
@@ -256,7 +256,7 @@ class LevelReader:
         for name in present:
             for row in self.sheets[name]:
                 self._attach(row, roots)
-        return roots
+        return RowTree(self.rows, self.sheets, roots, self.sheet_scales, self.workbook)
 
     def _read_sheet(self, name: str, rank: int) -> None:
         sheet = self.reader.sheet(f"{self.workbook}/{name}")
@@ -420,6 +420,11 @@ class RowTree:
         self.rötter = roots
         self.arbetsbok = workbook
         self.procent: str | None = None  # måluppföljning.procent: "andel" or "procenttal"
+
+    @classmethod
+    def empty(cls) -> RowTree:
+        """The tree of a package without this kind of follow-up."""
+        return cls({}, {}, [], {}, None)
 
     def __bool__(self) -> bool:
         return bool(self._rows)
@@ -617,7 +622,7 @@ def read_goal_tree(
     """The goal tree; an absent default workbook means the package has no goal follow-up."""
     path = reader.data_dir / config.workbook
     if not path.is_file() and not explicit:
-        return RowTree({}, {}, [], {}, None)
+        return RowTree.empty()
     levels = goal_levels(config)
     level_reader = LevelReader(reader, config.workbook, levels, scales, findings)
     if config.sheets:
@@ -628,10 +633,7 @@ def read_goal_tree(
                     f"bladet {name!r} i måluppföljning.blad finns inte i {config.workbook}",
                     hint=f"Bladen är: {', '.join(reader.sheets_of(config.workbook))}.",
                 )
-    roots = level_reader.read()
-    tree = RowTree(
-        level_reader.rows, level_reader.sheets, roots, level_reader.sheet_scales, config.workbook
-    )
+    tree = level_reader.read()
     tree.procent = config.percent
     return tree
 

@@ -208,12 +208,8 @@ def read_internal_control(
 ) -> InternalControl:
     path = reader.data_dir / config.workbook
     if not path.is_file() and not explicit:
-        return InternalControl(RowTree({}, {}, [], {}, None), config)
-    level_reader = LevelReader(reader, config.workbook, dict(IC_SHEETS), scales, findings)
-    roots = level_reader.read()
-    tree = RowTree(
-        level_reader.rows, level_reader.sheets, roots, level_reader.sheet_scales, config.workbook
-    )
+        return InternalControl(RowTree.empty(), config)
+    tree = LevelReader(reader, config.workbook, dict(IC_SHEETS), scales, findings).read()
     control = InternalControl(tree, config)
     check_risks(control, findings)
     return control

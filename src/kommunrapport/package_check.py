@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .builder import FORMATS, PackageBuilder
-from .errors import Finding, Findings, KommunrapportError, Location, Severity
+from .errors import Finding, Findings, KommunrapportError, Severity
 from .package import load_package
 
 STOP_CODE = "build-error"
@@ -80,17 +80,3 @@ def check_package(
     for finding in [*stops, *builder.findings]:
         result.findings.add(finding)
     return result
-
-
-def location_detail(location: Location) -> str:
-    """The parts of a location that a file/line annotation cannot carry: sheet, cell, field."""
-    parts: list[str] = []
-    if location.sheet:
-        parts.append(f"blad {location.sheet}")
-    if location.cell:
-        parts.append(f"cell {location.cell}")
-    elif location.row is not None:
-        parts.append(f"rad {location.row}")
-    if location.field:
-        parts.append(f"fält {location.field}")
-    return ", ".join(parts)
