@@ -7,8 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from docx import Document
+from docx.document import Document as DocxDocument
+from docx.table import Table
 
 from kommunrapport.builder import PackageResult, build_package
 
@@ -68,3 +70,60 @@ def docx_xml(path: Path, member: str = "word/document.xml") -> str:
 
 def html_soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def docx_text(path: Path) -> str:
+    return "\n".join(t for _, t in docx_paragraphs(path))
+
+
+# -- tables by caption, cells by row label and column header ------------------------------------
+
+
+def docx_table(doc: DocxDocument, caption: str) -> Table:
+    """The table whose caption paragraph (just before it) contains ``caption``."""
+    previous_text = ""
+    for child in doc.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            previous_text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
+        elif tag == "tbl":
+            if caption in previous_text:
+                return Table(child, doc._body)
+            previous_text = ""
+    raise AssertionError(f"no DOCX table with caption {caption!r}")
+
+
+def docx_cell(table: Table, row_label: str, column: str) -> str:
+    """The cell under ``column`` (in the first row that has it) of the row ``row_label``."""
+    rows = list(table.rows)
+    headers = [[c.text.strip() for c in row.cells] for row in rows]
+    first_body = next((i + 1 for i, h in enumerate(headers) if column in h), None)
+    if first_body is None:
+        raise AssertionError(f"no column {column!r}")
+    index = headers[first_body - 1].index(column)
+    for row in rows[first_body:]:
+        cells = row.cells
+        if cells[0].text.strip() == row_label:
+            return cells[index].text.strip()
+    raise AssertionError(f"no row {row_label!r}")
+
+
+def html_table(soup: BeautifulSoup, caption: str) -> Tag:
+    for table in soup.find_all("table"):
+        cap = table.find("caption")
+        if cap and caption in cap.get_text():
+            return table
+    raise AssertionError(f"no HTML table with caption {caption!r}")
+
+
+def html_cell(table: Tag, row_label: str, column: str, line_break: str = "\n") -> str:
+    """The cell under ``column`` of the row ``row_label``; lines in the cell joined by
+    ``line_break``."""
+    header_row = table.select("thead tr")[-1]
+    header = [c.get_text(strip=True) for c in header_row.find_all(["th", "td"])]
+    index = header.index(column)
+    for row in table.select("tbody tr"):
+        cells = row.find_all(["th", "td"])
+        if cells[0].get_text(strip=True) == row_label:
+            return cells[index].get_text(line_break, strip=True)
+    raise AssertionError(f"no row {row_label!r}")

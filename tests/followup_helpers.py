@@ -61,6 +61,27 @@ def column_letter(package_dir: Path, workbook: str, sheet: str, header: str) -> 
     raise AssertionError(f"kolumnen {header} finns inte i {sheet}")
 
 
+def cell_of(package_dir: Path, workbook: str, sheet: str, row_id: str, header: str) -> str:
+    """The reference ("D7") of the cell in the row ``row_id`` under the column ``header``."""
+    ws = load_workbook(package_dir / "data" / workbook)[sheet]
+    columns = [cell.column_letter for cell in ws[1] if cell.value == header]
+    if not columns:
+        raise AssertionError(f"kolumnen {header} finns inte i {sheet}")
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == row_id:
+            return f"{columns[0]}{row[0].row}"
+    raise AssertionError(f"{row_id} finns inte i {sheet}")
+
+
+def set_cell(
+    package_dir: Path, workbook: str, sheet: str, row_id: str, header: str, value: Any
+) -> str:
+    """Write ``value`` in the row ``row_id`` under ``header``; returns the cell's reference."""
+    ref = cell_of(package_dir, workbook, sheet, row_id, header)
+    edit_sheet(package_dir, workbook, sheet, {ref: value})
+    return ref
+
+
 def edit_report_yaml(package_dir: Path, change: Any) -> None:
     """Apply ``change(data)`` to report.yaml (a plain dict) and write it back."""
     path = package_dir / "report.yaml"

@@ -17,12 +17,12 @@ from kommunrapport.errors import KommunrapportError
 from .conftest import CONTENT, KALMAR, html_soup
 from .followup_helpers import (
     MALBILAGA,
-    column_letter,
     edit_sheet,
     find_row,
     findings_text,
     load_builder,
     scale_levels,
+    set_cell,
     sheet_rows,
 )
 
@@ -272,42 +272,34 @@ def _error(pkg: Path) -> str:
 
 def test_unknown_status_code_is_an_error_naming_sheet_and_cell(package_copy):
     _root, pkg = package_copy()
-    row = find_row(pkg, MALBILAGA, "Nämndsmål", "NM-05")
-    column = column_letter(pkg, MALBILAGA, "Nämndsmål", "Bedömning")
-    edit_sheet(pkg, MALBILAGA, "Nämndsmål", {f"{column}{row}": "nästan"})
+    cell = set_cell(pkg, MALBILAGA, "Nämndsmål", "NM-05", "Bedömning", "nästan")
     message = _error(pkg)
-    assert f"data/malbilaga.xlsx, blad Nämndsmål, cell {column}{row}" in message
+    assert f"data/malbilaga.xlsx, blad Nämndsmål, cell {cell}" in message
     assert "okänd kod 'nästan' i kolumnen Bedömning" in message
     assert "helt, delvis, ej" in message
 
 
 def test_unknown_activity_status_uses_the_mapped_scale(package_copy):
     _root, pkg = package_copy()
-    row = find_row(pkg, MALBILAGA, "Aktiviteter", "A-010")
-    column = column_letter(pkg, MALBILAGA, "Aktiviteter", "Status")
-    edit_sheet(pkg, MALBILAGA, "Aktiviteter", {f"{column}{row}": "färdig"})
+    cell = set_cell(pkg, MALBILAGA, "Aktiviteter", "A-010", "Status", "färdig")
     message = _error(pkg)
-    assert f"blad Aktiviteter, cell {column}{row}" in message
+    assert f"blad Aktiviteter, cell {cell}" in message
     assert "skalan 'aktivitetsstatus'" in message
 
 
 def test_orphan_parent_key_is_an_error_naming_sheet_and_cell(package_copy):
     _root, pkg = package_copy()
-    row = find_row(pkg, MALBILAGA, "Aktiviteter", "A-020")
-    column = column_letter(pkg, MALBILAGA, "Aktiviteter", "Förälder")
-    edit_sheet(pkg, MALBILAGA, "Aktiviteter", {f"{column}{row}": "NM-80"})
+    cell = set_cell(pkg, MALBILAGA, "Aktiviteter", "A-020", "Förälder", "NM-80")
     message = _error(pkg)
-    assert f"blad Aktiviteter, cell {column}{row}" in message
+    assert f"blad Aktiviteter, cell {cell}" in message
     assert "föräldern 'NM-80' finns inte" in message
 
 
 def test_parent_on_a_lower_level_is_an_error(package_copy):
     _root, pkg = package_copy()
-    row = find_row(pkg, MALBILAGA, "Mål", "LM-01")
-    column = column_letter(pkg, MALBILAGA, "Mål", "Förälder")
-    edit_sheet(pkg, MALBILAGA, "Mål", {f"{column}{row}": "NM-02"})
+    cell = set_cell(pkg, MALBILAGA, "Mål", "LM-01", "Förälder", "NM-02")
     message = _error(pkg)
-    assert f"blad Mål, cell {column}{row}" in message
+    assert f"blad Mål, cell {cell}" in message
     assert "inte är en högre nivå" in message
 
 
@@ -342,13 +334,11 @@ def test_row_without_id_is_an_error(package_copy):
 
 def test_goal_without_assessment_is_a_warning_naming_the_cell(package_copy):
     _root, pkg = package_copy()
-    row = find_row(pkg, MALBILAGA, "Nämndsmål", "NM-07")
-    column = column_letter(pkg, MALBILAGA, "Nämndsmål", "Bedömning")
-    edit_sheet(pkg, MALBILAGA, "Nämndsmål", {f"{column}{row}": None})
+    cell = set_cell(pkg, MALBILAGA, "Nämndsmål", "NM-07", "Bedömning", None)
     warnings = [w for w in findings_text(load_builder(pkg)) if "[mål-utan-bedömning]" in w]
     assert len(warnings) == 2  # NM-18 has none in the original either
     assert any(
-        f"blad Nämndsmål, cell {column}{row}: varning [mål-utan-bedömning]: "
+        f"blad Nämndsmål, cell {cell}: varning [mål-utan-bedömning]: "
         "Cirkulärt samhälle (NM-07) saknar bedömning" in w
         for w in warnings
     )

@@ -14,6 +14,7 @@ from kommunrapport.errors import KommunrapportError
 from .conftest import CONTENT, KALMAR, docx_xml, html_soup
 from .followup_helpers import (
     INTERN_KONTROLL,
+    cell_of,
     column_letter,
     edit_report_yaml,
     edit_sheet,
@@ -21,6 +22,7 @@ from .followup_helpers import (
     findings_text,
     load_builder,
     scale_levels,
+    set_cell,
     sheet_rows,
 )
 from .test_goals import docx_blocks, docx_symbol_cells, html_status
@@ -152,9 +154,7 @@ def test_kalmar_process_without_risks_and_optional_columns_hidden(built):
 def test_optional_control_columns_appear_when_filled(package_copy, tmp_path):
     _root, pkg = package_copy()
     sheet = "Kontrollmoment"
-    row = find_row(pkg, INTERN_KONTROLL, sheet, "KM-01")
-    column = column_letter(pkg, INTERN_KONTROLL, sheet, "Frekvens")
-    edit_sheet(pkg, INTERN_KONTROLL, sheet, {f"{column}{row}": "Tre gånger per år"})
+    set_cell(pkg, INTERN_KONTROLL, sheet, "KM-01", "Frekvens", "Tre gånger per år")
     build_package(pkg, tmp_path / "out", formats=("html",), use_cache=False)
     soup = html_soup(tmp_path / "out" / KALMAR / "intern_kontroll.html")
     tables = [
@@ -173,14 +173,12 @@ def test_optional_control_columns_appear_when_filled(package_copy, tmp_path):
 
 def test_risk_value_that_is_not_s_times_k_is_a_warning(package_copy):
     _root, pkg = package_copy()
-    row = find_row(pkg, INTERN_KONTROLL, "Risker", "R-03")
-    column = column_letter(pkg, INTERN_KONTROLL, "Risker", "Riskvärde")
-    edit_sheet(pkg, INTERN_KONTROLL, "Risker", {f"{column}{row}": 8})
+    cell = set_cell(pkg, INTERN_KONTROLL, "Risker", "R-03", "Riskvärde", 8)
     builder = load_builder(pkg)
     warnings = [w for w in findings_text(builder) if "[riskvärde]" in w]
     assert len(warnings) == 1
     assert (
-        f"data/intern_kontroll.xlsx, blad Risker, cell {column}{row}: varning [riskvärde]: "
+        f"data/intern_kontroll.xlsx, blad Risker, cell {cell}: varning [riskvärde]: "
         "riskvärdet för R-03 är 8, men sannolikhet × konsekvens = 2 × 3 = 6"
     ) in warnings[0]
     assert builder.follow_up.control["R-03"].riskvärde == 6  # computed, not the typed value
@@ -206,9 +204,8 @@ def test_risk_over_threshold_without_control_is_a_warning(package_copy):
         delete_rows=[find_row(pkg, INTERN_KONTROLL, "Kontrollmoment", "KM-21")],
     )
     warnings = [w for w in findings_text(load_builder(pkg)) if "[risk-utan-kontrollmoment]" in w]
-    row = find_row(pkg, INTERN_KONTROLL, "Risker", "R-42")
-    column = column_letter(pkg, INTERN_KONTROLL, "Risker", "Riskvärde")
-    assert warnings == [next(w for w in warnings if f"cell {column}{row}" in w)]
+    cell = cell_of(pkg, INTERN_KONTROLL, "Risker", "R-42", "Riskvärde")
+    assert warnings == [next(w for w in warnings if f"cell {cell}" in w)]
     assert "risken R-42 har riskvärde 12 (minst 8) men inget kontrollmoment" in warnings[0]
 
 
@@ -231,36 +228,28 @@ def test_threshold_is_configurable(package_copy):
 @pytest.mark.parametrize("value", [5, 0, 2.5, "hög"])
 def test_likelihood_outside_the_scale_is_an_error(package_copy, value):
     _root, pkg = package_copy()
-    row = find_row(pkg, INTERN_KONTROLL, "Risker", "R-05")
-    column = column_letter(pkg, INTERN_KONTROLL, "Risker", "Sannolikhet")
-    edit_sheet(pkg, INTERN_KONTROLL, "Risker", {f"{column}{row}": value})
+    cell = set_cell(pkg, INTERN_KONTROLL, "Risker", "R-05", "Sannolikhet", value)
     with pytest.raises(KommunrapportError) as info:
         load_builder(pkg)
     message = str(info.value)
-    assert f"blad Risker, cell {column}{row}: sannolikhet ska vara ett heltal 1–4" in message
+    assert f"blad Risker, cell {cell}: sannolikhet ska vara ett heltal 1–4" in message
 
 
 def test_unknown_control_result_is_an_error(package_copy):
     _root, pkg = package_copy()
-    row = find_row(pkg, INTERN_KONTROLL, "Kontrollmoment", "KM-04")
-    column = column_letter(pkg, INTERN_KONTROLL, "Kontrollmoment", "Resultat")
-    edit_sheet(pkg, INTERN_KONTROLL, "Kontrollmoment", {f"{column}{row}": "bra"})
+    cell = set_cell(pkg, INTERN_KONTROLL, "Kontrollmoment", "KM-04", "Resultat", "bra")
     with pytest.raises(KommunrapportError) as info:
         load_builder(pkg)
-    assert f"blad Kontrollmoment, cell {column}{row}: okänd kod 'bra'" in str(info.value)
+    assert f"blad Kontrollmoment, cell {cell}: okänd kod 'bra'" in str(info.value)
     assert "ok, delvis, ej_ok, ej_angiven" in str(info.value)
 
 
 def test_control_with_orphan_risk_is_an_error(package_copy):
     _root, pkg = package_copy()
-    row = find_row(pkg, INTERN_KONTROLL, "Kontrollmoment", "KM-04")
-    column = column_letter(pkg, INTERN_KONTROLL, "Kontrollmoment", "Förälder")
-    edit_sheet(pkg, INTERN_KONTROLL, "Kontrollmoment", {f"{column}{row}": "R-99"})
+    cell = set_cell(pkg, INTERN_KONTROLL, "Kontrollmoment", "KM-04", "Förälder", "R-99")
     with pytest.raises(KommunrapportError) as info:
         load_builder(pkg)
-    assert f"blad Kontrollmoment, cell {column}{row}: föräldern 'R-99' finns inte" in str(
-        info.value
-    )
+    assert f"blad Kontrollmoment, cell {cell}: föräldern 'R-99' finns inte" in str(info.value)
 
 
 def test_brister_are_controls_not_at_the_best_level(package_copy):

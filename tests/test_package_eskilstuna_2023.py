@@ -13,16 +13,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag
 from docx import Document
-from docx.table import Table
 from openpyxl import load_workbook
 
 from kommunrapport.build_cache import MANIFEST_NAME
 from kommunrapport.builder import build_package
 from kommunrapport.package import load_package
 
-from .conftest import CONTENT, docx_paragraphs, html_soup
+from .conftest import (
+    CONTENT,
+    docx_cell,
+    docx_paragraphs,
+    docx_table,
+    docx_text,
+    html_cell,
+    html_soup,
+    html_table,
+)
 
 PACKAGE = "eskilstuna-ks-delarsrapport-2-2023"
 MINUS = "\u2212"
@@ -134,54 +141,7 @@ EXPECTED_FINDINGS: list[tuple[str, str, str, str]] = [
 ]
 
 
-# -- helpers ----------------------------------------------------------------------------------
-
-
-def _docx_table(doc: Document, caption: str) -> Table:
-    """The table whose caption paragraph (just before it) contains ``caption``."""
-    body = doc.element.body
-    previous_text = ""
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            previous_text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
-        elif tag == "tbl":
-            if caption in previous_text:
-                return Table(child, doc._body)
-            previous_text = ""
-    raise AssertionError(f"no DOCX table with caption {caption!r}")
-
-
-def _docx_cell(table: Table, row_label: str, column: str) -> str:
-    header = [c.text.strip() for c in table.rows[0].cells]
-    index = header.index(column)
-    for row in table.rows[1:]:
-        cells = row.cells
-        if cells[0].text.strip() == row_label:
-            return cells[index].text.strip()
-    raise AssertionError(f"no row {row_label!r}")
-
-
-def _html_table(soup: BeautifulSoup, caption: str) -> Tag:
-    for table in soup.find_all("table"):
-        cap = table.find("caption")
-        if cap and caption in cap.get_text():
-            return table
-    raise AssertionError(f"no HTML table with caption {caption!r}")
-
-
-def _html_cell(table: Tag, row_label: str, column: str) -> str:
-    header = [c.get_text(strip=True) for c in table.select("thead tr")[-1].find_all(["th", "td"])]
-    index = header.index(column)
-    for row in table.select("tbody tr"):
-        cells = row.find_all(["th", "td"])
-        if cells[0].get_text(strip=True) == row_label:
-            return cells[index].get_text(" ", strip=True)
-    raise AssertionError(f"no row {row_label!r}")
-
-
-def _docx_text(path: Path) -> str:
-    return "\n".join(t for _, t in docx_paragraphs(path))
+# -- fixtures ---------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +157,7 @@ def test_table_figures_in_docx(
     out: Path, caption: str, row: str, column: str, expected: str
 ) -> None:
     doc = Document(str(out / "delarsrapport.docx"))
-    assert _docx_cell(_docx_table(doc, caption), row, column) == expected
+    assert docx_cell(docx_table(doc, caption), row, column) == expected
 
 
 @pytest.mark.parametrize(("caption", "row", "column", "expected"), FIGURES)
@@ -205,12 +165,12 @@ def test_table_figures_in_html(
     out: Path, caption: str, row: str, column: str, expected: str
 ) -> None:
     soup = html_soup(out / "delarsrapport.html")
-    assert _html_cell(_html_table(soup, caption), row, column) == expected
+    assert html_cell(html_table(soup, caption), row, column, " ") == expected
 
 
 def test_tables_use_swedish_number_typography(out: Path) -> None:
     soup = html_soup(out / "delarsrapport.html")
-    table = _html_table(soup, "Resultaträkning")
+    table = html_table(soup, "Resultaträkning")
     numbers = [
         td.get_text(strip=True) for td in table.select("tbody td") if td.get_text(strip=True)
     ]
@@ -224,8 +184,8 @@ def test_tables_use_swedish_number_typography(out: Path) -> None:
 
 
 def test_memo_and_summary_share_key_figures(out: Path) -> None:
-    memo = _docx_text(out / "tjansteskrivelse.docx")
-    report = _docx_text(out / "delarsrapport.docx")
+    memo = docx_text(out / "tjansteskrivelse.docx")
+    report = docx_text(out / "delarsrapport.docx")
     for text in (memo, report):
         assert f"540,3{NBSP}mnkr" in text  # Summa intäkter, Årsprognos aug
         assert f"491,9{NBSP}mnkr" in text  # Kommunersättning (driftram)
@@ -238,7 +198,7 @@ def test_memo_and_summary_share_key_figures(out: Path) -> None:
 
 
 def test_economy_narrative_follows_the_data(out: Path) -> None:
-    report = _docx_text(out / "delarsrapport.docx")
+    report = docx_text(out / "delarsrapport.docx")
     assert f"Överskottet från tidigare år uppgår till +4,6{NBSP}mnkr" in report
     assert f"Underskott för stadshuset: {MINUS}0,4{NBSP}mnkr" in report
     assert f"Totalt: +6,6{NBSP}mnkr" in report
@@ -247,7 +207,7 @@ def test_economy_narrative_follows_the_data(out: Path) -> None:
 
 
 def test_decision_and_signatures(out: Path) -> None:
-    memo = _docx_text(out / "tjansteskrivelse.docx")
+    memo = docx_text(out / "tjansteskrivelse.docx")
     assert "Delårsrapport 2 för kommunstyrelsen för perioden januari–augusti 2023 godkänns." in memo
     doc = Document(str(out / "tjansteskrivelse.docx"))
     tables = " ".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
@@ -333,12 +293,12 @@ def test_commitment_status_tables(out: Path) -> None:
 
 def test_status_legend_lists_every_level(out: Path) -> None:
     doc = Document(str(out / "delarsrapport.docx"))
-    legend = _docx_table(doc, "Förklaring symboler")
+    legend = docx_table(doc, "Förklaring symboler")
     docx_cells = [row.cells[0].text for row in legend.rows]
     soup = html_soup(out / "delarsrapport.html")
     html_cells = [
         td.get_text(" ", strip=True)
-        for td in _html_table(soup, "Förklaring symboler").select("tbody tr > :first-child")
+        for td in html_table(soup, "Förklaring symboler").select("tbody tr > :first-child")
     ]
     for symbol, text in LEGEND:
         assert f"{symbol} {text}" in docx_cells
@@ -347,7 +307,7 @@ def test_status_legend_lists_every_level(out: Path) -> None:
 
 
 def test_summary_text_counts_from_data(out: Path) -> None:
-    report = _docx_text(out / "delarsrapport.docx")
+    report = docx_text(out / "delarsrapport.docx")
     assert "har kommunstyrelsen 14 processmål inom Hållbar utveckling och 6 inom" in report
     assert "om 15 ettåriga åtaganden. För 13 av dem" in report
     assert "Säkerställande av kontinuitetsplanering" in report
@@ -385,10 +345,10 @@ def test_indicator_table_has_the_originals_columns(out: Path) -> None:
     """T32 prints Indikatorer | Utfall 2022 | Utfall 2023 | Mål 2023 (target after outcomes)."""
     expected = ["Indikatorer", "Utfall 2022", "Utfall 2023", "Mål 2023"]
     doc = Document(str(out / "delarsrapport.docx"))
-    table = _docx_table(doc, "Indikatorer för KLK som egen förvaltning")
+    table = docx_table(doc, "Indikatorer för KLK som egen förvaltning")
     assert [c.text.strip() for c in table.rows[0].cells] == expected
     soup = html_soup(out / "delarsrapport.html")
-    header = _html_table(soup, "Indikatorer för KLK som egen förvaltning").select("thead th")
+    header = html_table(soup, "Indikatorer för KLK som egen förvaltning").select("thead th")
     assert [th.get_text(strip=True) for th in header] == expected
 
 
@@ -396,9 +356,9 @@ def test_scale_headings_and_legend_titles(out: Path) -> None:
     """Columns are headed Bedömning/Status/Trend, the legend groups Processområden/Åtaganden/
     Färdiggrad/Trendpil (the scales' förklaringsrubrik), as in the original."""
     doc = Document(str(out / "delarsrapport.docx"))
-    summary = _docx_table(doc, "Hållbar utveckling")
+    summary = docx_table(doc, "Hållbar utveckling")
     assert [c.text for c in summary.rows[0].cells] == ["Processområde", "Bedömning", "Trend"]
-    legend = _docx_table(doc, "Förklaring symboler")
+    legend = docx_table(doc, "Förklaring symboler")
     groups = [
         row.cells[0].text.split(":")[0] for row in legend.rows[1:] if ":" in row.cells[0].text
     ]

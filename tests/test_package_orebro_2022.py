@@ -13,14 +13,21 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag
 from docx import Document
-from docx.table import Table
 
 from kommunrapport.builder import PackageResult
 from kommunrapport.errors import Finding
 
-from .conftest import CONTENT, docx_paragraphs, html_soup
+from .conftest import (
+    CONTENT,
+    docx_cell,
+    docx_paragraphs,
+    docx_table,
+    docx_text,
+    html_cell,
+    html_soup,
+    html_table,
+)
 
 PACKAGE = "orebro-ks-arsberattelse-2022"
 DOCX = "arsberattelse.docx"
@@ -211,58 +218,7 @@ EXPECTED_FINDINGS: list[tuple[str, str, str, str]] = [
 ]
 
 
-# -- helpers ----------------------------------------------------------------------------------
-
-
-def _docx_table(doc: Document, caption: str) -> Table:
-    """The table whose caption paragraph (just before it) contains ``caption``."""
-    previous_text = ""
-    for child in doc.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            previous_text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
-        elif tag == "tbl":
-            if caption in previous_text:
-                return Table(child, doc._body)
-            previous_text = ""
-    raise AssertionError(f"no DOCX table with caption {caption!r}")
-
-
-def _docx_cell(table: Table, row_label: str, column: str) -> str:
-    rows = list(table.rows)
-    headers = [[c.text.strip() for c in row.cells] for row in rows]
-    first_body = next((i + 1 for i, h in enumerate(headers) if column in h), None)
-    if first_body is None:
-        raise AssertionError(f"no column {column!r}")
-    index = headers[first_body - 1].index(column)
-    for row in rows[first_body:]:
-        cells = row.cells
-        if cells[0].text.strip() == row_label:
-            return cells[index].text.strip()
-    raise AssertionError(f"no row {row_label!r}")
-
-
-def _html_table(soup: BeautifulSoup, caption: str) -> Tag:
-    for table in soup.find_all("table"):
-        cap = table.find("caption")
-        if cap and caption in cap.get_text():
-            return table
-    raise AssertionError(f"no HTML table with caption {caption!r}")
-
-
-def _html_cell(table: Tag, row_label: str, column: str) -> str:
-    header_row = table.select("thead tr")[-1]
-    header = [c.get_text(strip=True) for c in header_row.find_all(["th", "td"])]
-    index = header.index(column)
-    for row in table.select("tbody tr"):
-        cells = row.find_all(["th", "td"])
-        if cells[0].get_text(strip=True) == row_label:
-            return cells[index].get_text("\n", strip=True)
-    raise AssertionError(f"no row {row_label!r}")
-
-
-def _docx_text(path: Path) -> str:
-    return "\n".join(t for _, t in docx_paragraphs(path))
+# -- fixtures ---------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -282,19 +238,19 @@ def findings(built_results) -> list[Finding]:
 @pytest.mark.parametrize(("caption", "row", "column", "expected"), FIGURES)
 def test_table_figures_in_docx(out: Path, caption: str, row: str, column: str, expected: str):
     doc = Document(str(out / DOCX))
-    assert expected in _docx_cell(_docx_table(doc, caption), row, column)
+    assert expected in docx_cell(docx_table(doc, caption), row, column)
 
 
 @pytest.mark.parametrize(("caption", "row", "column", "expected"), FIGURES)
 def test_table_figures_in_html(out: Path, caption: str, row: str, column: str, expected: str):
     soup = html_soup(out / HTML)
-    assert expected in _html_cell(_html_table(soup, caption), row, column)
+    assert expected in html_cell(html_table(soup, caption), row, column)
 
 
 def test_ledger_tables_use_swedish_number_typography(out: Path):
     soup = html_soup(out / HTML)
     for caption in ("Budgetavvikelse per nivå", "Resultat för kommunstyrelseförvaltningen"):
-        table = _html_table(soup, caption)
+        table = html_table(soup, caption)
         numbers = [
             td.get_text(strip=True) for td in table.select("tbody td") if td.get_text(strip=True)
         ]
@@ -306,35 +262,35 @@ def test_ledger_tables_use_swedish_number_typography(out: Path):
 
 def test_observation_cells_keep_one_item_per_line_in_html(out: Path):
     caption, row, column, items = OBSERVATIONS
-    cell = _html_table(html_soup(out / HTML), caption).find(
+    cell = html_table(html_soup(out / HTML), caption).find(
         lambda tag: tag.name in ("td", "th") and items[0] in tag.get_text()
     )
     assert cell is not None and len(cell.find_all("br")) == len(items) - 1
-    assert _html_cell(_html_table(html_soup(out / HTML), caption), row, column).split("\n") == items
+    assert html_cell(html_table(html_soup(out / HTML), caption), row, column).split("\n") == items
 
 
 def test_observation_cells_keep_one_item_per_line_in_docx(out: Path):
 
     caption, row, column, items = OBSERVATIONS
     doc = Document(str(out / DOCX))
-    assert _docx_cell(_docx_table(doc, caption), row, column).split("\n") == items
+    assert docx_cell(docx_table(doc, caption), row, column).split("\n") == items
 
 
 def test_table_follows_the_data_where_the_original_does_not_add_up(out: Path):
     """T22-02: the 2021 total is the sum of the rows (−783 076), not the printed −794 290."""
     soup = html_soup(out / HTML)
-    cell = _html_cell(_html_table(soup, "Budgetavvikelse per nivå"), "Nettokostnad", "Bokslut 2021")
+    cell = html_cell(html_table(soup, "Budgetavvikelse per nivå"), "Nettokostnad", "Bokslut 2021")
     assert cell == f"{MINUS}783{NBSP}076"
     # T22-05: Förändr% is blank where the base is zero (the original prints −147,1).
-    table = _html_table(soup, "Resultat för kommunstyrelseförvaltningen")
-    assert _html_cell(table, "Summa KAMY", "2021 o 2022") == ""
+    table = html_table(soup, "Resultat för kommunstyrelseförvaltningen")
+    assert html_cell(table, "Summa KAMY", "2021 o 2022") == ""
 
 
 # -- narrative figures from the data ----------------------------------------------------------
 
 
 def test_narrative_figures_come_from_the_tables(out: Path):
-    for text in (_docx_text(out / DOCX), html_soup(out / HTML).get_text()):
+    for text in (docx_text(out / DOCX), html_soup(out / HTML).get_text()):
         assert f"positiv budgetavvikelse på 1,1{NBSP}mnkr" in text  # T22-02 total, 1 060
         assert f"prognosen {MINUS}15,4{NBSP}mnkr" in text  # T22-02 Avvikelse delår 2
         assert f"negativ avvikelse på 2,9{NBSP}mnkr" in text  # T22-02 statsbidrag, −2 947
@@ -344,7 +300,7 @@ def test_narrative_figures_come_from_the_tables(out: Path):
 
 
 def test_decision_proposal_and_signature(out: Path):
-    text = _docx_text(out / DOCX)
+    text = docx_text(out / DOCX)
     assert "Kommunstyrelseförvaltningens förslag till Kommunstyrelsen:" in text
     assert (
         "Kommunstyrelsen fastställer årsberättelse 2022 för Kommunstyrelsens egen verksamhet."
@@ -399,7 +355,7 @@ def test_unlisted_subheadings_are_in_the_text_but_not_in_the_toc(out: Path):
 
 def test_table_note_year_comes_from_the_metadata(out: Path):
     note = "Från och med 2022 redovisas kommunfullmäktige"
-    assert note in _docx_text(out / DOCX)
+    assert note in docx_text(out / DOCX)
     assert note in html_soup(out / HTML).get_text(" ")
 
 
