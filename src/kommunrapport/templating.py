@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import (
     BaseLoader,
     FileSystemBytecodeCache,
@@ -70,14 +71,15 @@ class QuietBytecodeCache(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def _bytecode_cache() -> QuietBytecodeCache | None:
-    import jinja2
+# compiled code depends on Jinja's version and on the environment settings in this module
+_CODE_KEY = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()
 
+
+def _bytecode_cache() -> QuietBytecodeCache | None:
     folder = cache_dir("mallar")
     if folder is None:
         return None
-    code = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()
-    folder = folder / code[:16]
+    folder = folder / _CODE_KEY[:16]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
