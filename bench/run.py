@@ -5,7 +5,7 @@
 From one run it reports:
 
 1. our DOCX + HTML build of the Kalmar package against plain pandoc converting the same
-   assembled Markdown (``PackageBuilder.assemble_document``) to DOCX and HTML;
+   assembled Markdown (``DocumentSource.assemble``) to DOCX and HTML;
 2. the PDF build (two PDFs per document: PDF/UA and PDF/A);
 3. a rebuild with unchanged sources (the build cache), in the process and as a command;
 4. peak memory of a full build (all formats) in a fresh process;
@@ -37,10 +37,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kommunrapport.builder import PackageBuilder, build_package  # noqa: E402
+from kommunrapport.build.document_source import DocumentSource  # noqa: E402
+from kommunrapport.build.package_context import PackageContext  # noqa: E402
+from kommunrapport.build.pipeline import build_package  # noqa: E402
 from kommunrapport.commands.build import default_jobs  # noqa: E402
-from kommunrapport.package import load_package  # noqa: E402
-from kommunrapport.pandoc_runner import MARKDOWN_FORMAT, pandoc_path  # noqa: E402
+from kommunrapport.project.package import load_package  # noqa: E402
+from kommunrapport.writers.pandoc import MARKDOWN_FORMAT, pandoc_path  # noqa: E402
 
 PACKAGE = "kalmar-ks-arsrapport-2022"
 DOCX_HTML = ("docx", "html")
@@ -74,10 +76,11 @@ def run_measured(command: list[str]) -> tuple[float, int]:
 
 def assembled_markdown(package_dir: Path) -> list[tuple[str, str]]:
     """(document id, Markdown) exactly as our build hands it to pandoc."""
-    builder = PackageBuilder(load_package(package_dir), DOCX_HTML)
+    shared = PackageContext(load_package(package_dir))
+    source = DocumentSource(shared, lambda: Path(tempfile.mkdtemp()))
     return [
-        (doc.id, builder.assemble_document(index, doc)[1])
-        for index, doc in enumerate(builder.config.documents)
+        (doc.id, source.assemble(index, doc)[1])
+        for index, doc in enumerate(shared.config.documents)
     ]
 
 

@@ -12,7 +12,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.table import Table
 
-from kommunrapport.builder import PackageResult, build_package
+from kommunrapport.build.pipeline import PackageResult, build_package
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"

@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 from openpyxl import load_workbook
 
-from kommunrapport.builder import PackageBuilder
-from kommunrapport.package import load_package
+from kommunrapport.build.package_builder import PackageBuilder
+from kommunrapport.project.package import load_package
 
 MALBILAGA = "malbilaga.xlsx"
 INTERN_KONTROLL = "intern_kontroll.xlsx"

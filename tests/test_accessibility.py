@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from kommunrapport.package import discover_packages
+from kommunrapport.project.package import discover_packages
 
 from .conftest import CONTENT, html_soup
 

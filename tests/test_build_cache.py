@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from kommunrapport.build_cache import MANIFEST_NAME, record_build, reuse_outputs
-from kommunrapport.builder import build_package
+from kommunrapport.build.cache import MANIFEST_NAME, record_build, reuse_outputs
+from kommunrapport.build.pipeline import build_package
 from kommunrapport.cli import main
 from kommunrapport.errors import Findings, KommunrapportError, Location
 

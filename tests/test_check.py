@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kommunrapport.builder import build_package
+from kommunrapport.build.pipeline import build_package
 from kommunrapport.cli import main
-from kommunrapport.package import builtin_templates_dir
-from kommunrapport.placeholders import find_hits, load_patterns
+from kommunrapport.project.package import builtin_templates_dir
+from kommunrapport.text.placeholders import find_hits, load_patterns
 
 from .conftest import CONTENT, KALMAR
 from .review_fixtures import PACKAGE_ID, SECTION, write_package

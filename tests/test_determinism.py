@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kommunrapport.builder import build_package
+from kommunrapport.build.pipeline import build_package
 
 from .conftest import CONTENT, KALMAR
 

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from kommunrapport.cli import main
 from kommunrapport.errors import KommunrapportError
-from kommunrapport.revision_diff import COMMENT_MARKER, diff_revisions
-from kommunrapport.section_text import split_sentences
+from kommunrapport.review.revision_diff import COMMENT_MARKER, diff_revisions
+from kommunrapport.review.section_text import split_sentences
 
 from .conftest import CONTENT, KALMAR
 from .review_fixtures import PACKAGE_ID, SECTION, write_package

@@ -11,10 +11,11 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from openpyxl import load_workbook
 
-from kommunrapport.builder import PackageResult, build_package
+from kommunrapport.build.pipeline import PackageResult, build_package
+from kommunrapport.data.status_scales import ScaleSpec, build_scale
+from kommunrapport.document.status_cells import Legend
 from kommunrapport.errors import KommunrapportError
-from kommunrapport.labels import Labels
-from kommunrapport.status_scales import Legend, ScaleSpec, build_scale
+from kommunrapport.project.labels import Labels
 
 from .conftest import html_soup
 from .followup_helpers import edit_report_yaml, edit_sheet

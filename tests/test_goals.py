@@ -11,7 +11,7 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from kommunrapport.builder import build_package
+from kommunrapport.build.pipeline import build_package
 from kommunrapport.errors import KommunrapportError
 
 from .conftest import CONTENT, KALMAR, html_soup
@@ -208,7 +208,7 @@ def test_kalmar_malbilaga_is_its_own_document_with_cover(built):
 
 def test_counting_helpers(package_copy):
     _root, pkg = package_copy()
-    tree = load_builder(pkg).follow_up.goals
+    tree = load_builder(pkg).shared.follow_up.goals
     assert tree.antal(bedömning="helt") == 7
     assert tree.antal(bedömning="Delvis uppfyllt") == 13  # the text works as well as the code
     assert tree.antal(bedömning=None) == 1
@@ -244,7 +244,7 @@ def test_change_since_previous_report(package_copy):
             f"H{find_row(pkg, MALBILAGA, sheet, 'NM-04')}": "delvis",
         },
     )
-    tree = load_builder(pkg).follow_up.goals
+    tree = load_builder(pkg).shared.follow_up.goals
     changes = {c.rad.id: (c.före.kod, c.nu.kod, c.riktning) for c in tree.förändringar("Bedömning")}
     assert changes == {
         "NM-01": ("ej", "delvis", "bättre"),

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from kommunrapport.builder import build_package
+from kommunrapport.build.pipeline import build_package
 from kommunrapport.errors import KommunrapportError
 
 from .conftest import CONTENT, KALMAR, docx_xml, html_soup
@@ -181,7 +181,7 @@ def test_risk_value_that_is_not_s_times_k_is_a_warning(package_copy):
         f"data/intern_kontroll.xlsx, blad Risker, cell {cell}: varning [riskvärde]: "
         "riskvärdet för R-03 är 8, men sannolikhet × konsekvens = 2 × 3 = 6"
     ) in warnings[0]
-    assert builder.follow_up.control["R-03"].riskvärde == 6  # computed, not the typed value
+    assert builder.shared.follow_up.control["R-03"].riskvärde == 6  # computed, not the typed value
 
 
 def test_risk_value_is_computed_when_the_column_is_empty(package_copy):
@@ -192,7 +192,7 @@ def test_risk_value_is_computed_when_the_column_is_empty(package_copy):
     )
     builder = load_builder(pkg)
     assert not [w for w in findings_text(builder) if "[riskvärde]" in w]
-    assert builder.follow_up.control["R-16"].riskvärde == 12
+    assert builder.shared.follow_up.control["R-16"].riskvärde == 12
 
 
 def test_risk_over_threshold_without_control_is_a_warning(package_copy):
@@ -222,7 +222,7 @@ def test_threshold_is_configurable(package_copy):
     warnings = [w for w in findings_text(builder) if "[risk-utan-kontrollmoment]" in w]
     six = [r for r in risks() if r["Sannolikhet"] * r["Konsekvens"] in (6,)]
     assert len(warnings) == len(six)
-    assert builder.follow_up.control.tröskel == 6
+    assert builder.shared.follow_up.control.tröskel == 6
 
 
 @pytest.mark.parametrize("value", [5, 0, 2.5, "hög"])
@@ -254,7 +254,7 @@ def test_control_with_orphan_risk_is_an_error(package_copy):
 
 def test_brister_are_controls_not_at_the_best_level(package_copy):
     _root, pkg = package_copy()
-    control = load_builder(pkg).follow_up.control
+    control = load_builder(pkg).shared.follow_up.control
     assert [r.id for r in control.brister] == ["KM-16", "KM-21"]
     assert [g.rubrik for g in control.grupper] == [
         "Styrprocesser",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from kommunrapport.package import discover_packages, load_package
+from kommunrapport.project.package import discover_packages, load_package
 
 from .conftest import CONTENT, html_soup
 from .test_pdf import toc_page_numbers

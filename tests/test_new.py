@@ -9,12 +9,17 @@ import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
 
-from kommunrapport.builder import build_package
+from kommunrapport.authoring.rollover import YearShifter, retire_text, roll_sheet
+from kommunrapport.authoring.scaffold import (
+    REPORT_TYPES,
+    load_structure,
+    outline_files,
+    scaffold_package,
+)
+from kommunrapport.build.pipeline import build_package
 from kommunrapport.cli import main
 from kommunrapport.errors import KommunrapportError
-from kommunrapport.package_check import check_package
-from kommunrapport.rollover import YearShifter, retire_text, roll_sheet
-from kommunrapport.scaffold import REPORT_TYPES, load_structure, outline_files, scaffold_package
+from kommunrapport.review.check import check_package
 
 from .conftest import CONTENT, KALMAR, html_soup
 

@@ -16,9 +16,9 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from kommunrapport.build_cache import MANIFEST_NAME
-from kommunrapport.builder import build_package
-from kommunrapport.package import load_package
+from kommunrapport.build.cache import MANIFEST_NAME
+from kommunrapport.build.pipeline import build_package
+from kommunrapport.project.package import load_package
 
 from .conftest import (
     CONTENT,

@@ -14,7 +14,7 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from kommunrapport.builder import PackageResult
+from kommunrapport.build.pipeline import PackageResult
 from kommunrapport.errors import Finding
 
 from .conftest import CONTENT, docx_paragraphs, html_soup

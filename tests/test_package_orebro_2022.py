@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from kommunrapport.builder import PackageResult
+from kommunrapport.build.pipeline import PackageResult
 from kommunrapport.errors import Finding
 
 from .conftest import (

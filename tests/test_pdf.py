@@ -13,11 +13,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from kommunrapport.builder import build_package
+from kommunrapport.build.pipeline import build_package
 from kommunrapport.cli import main
 from kommunrapport.errors import KommunrapportError
-from kommunrapport.package import builtin_templates_dir, discover_packages, load_package
-from kommunrapport.pdf_writer import (
+from kommunrapport.project.package import builtin_templates_dir, discover_packages, load_package
+from kommunrapport.writers.pdf import (
     PUBLISH,
     PdfSettings,
     page_counter_content,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kommunrapport.builder import build_package
-from kommunrapport.preview_server import VERSION_PATH, PreviewServer
+from kommunrapport.authoring.preview_server import VERSION_PATH, PreviewServer
+from kommunrapport.build.pipeline import build_package
 
 from .review_fixtures import PACKAGE_ID, SECTION, write_package
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from kommunrapport.builder import build_package
-from kommunrapport.errors import KommunrapportError, Location
-from kommunrapport.package import builtin_templates_dir
-from kommunrapport.status_scales import (
+from kommunrapport.build.pipeline import build_package
+from kommunrapport.data.status_scales import (
     KNOWN_SYMBOLS,
     PALETTE,
     ScaleSpec,
     build_scale,
     contrast_on_white,
-    status_cell,
 )
+from kommunrapport.document.status_cells import status_cell
+from kommunrapport.errors import KommunrapportError, Location
+from kommunrapport.project.package import builtin_templates_dir
 
 from .conftest import KALMAR, docx_xml, html_soup
 from .followup_helpers import edit_report_yaml, findings_text, load_builder

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from kommunrapport.amounts import Amount
-from kommunrapport.labels import load_labels
-from kommunrapport.package import builtin_templates_dir
-from kommunrapport.swedish_format import (
+from kommunrapport.project.labels import load_labels
+from kommunrapport.project.package import builtin_templates_dir
+from kommunrapport.text.amounts import Amount
+from kommunrapport.text.swedish_format import (
     NumberStyle,
     format_date,
     format_number,
@@ -17,7 +17,7 @@ from kommunrapport.swedish_format import (
     format_percent_points,
     number_word,
 )
-from kommunrapport.template_filters import make_filters
+from kommunrapport.text.template_filters import make_filters
 
 NB = "\u00a0"
 MINUS = "\u2212"

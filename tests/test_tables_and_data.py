@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from kommunrapport.builder import build_package
+from kommunrapport.build.pipeline import build_package
 from kommunrapport.cli import main
 
 from .conftest import KALMAR, docx_paragraphs, docx_xml, html_soup

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kommunrapport.errors import KommunrapportError
-from kommunrapport.templating import make_environment, render_template
+from kommunrapport.text.templating import make_environment, render_template
 
 
 def _render(folder: Path, name: str) -> str:

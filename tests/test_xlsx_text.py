@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 
 from kommunrapport.cli import main
 from kommunrapport.errors import KommunrapportError
-from kommunrapport.xlsx_text import workbook_text
+from kommunrapport.review.xlsx_text import workbook_text
 
 
 def make_workbook(path: Path) -> None:

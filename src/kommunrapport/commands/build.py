@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build_cache import unchanged_build
+from ..build.cache import unchanged_build
 from ..errors import Findings, KommunrapportError, Severity, strict_failure
 from ..formats import FORMATS
 from .common import (
@@ -114,7 +114,7 @@ def build_one(job: BuildJob, emit: Callable[[bool, str], None]) -> Outcome:
     cached = unchanged_build(job.package_dir, job.output, job.formats) if job.use_cache else None
     if cached is not None:
         return _report_unchanged(cached.findings, len(cached.files), job, outcome, emit, say)
-    from ..builder import build_package  # the whole pipeline: imported only when needed
+    from ..build.pipeline import build_package  # the whole pipeline: imported only when needed
 
     try:
         result = build_package(

@@ -63,8 +63,8 @@ def git_prefix(root: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..finding_formats import format_github, format_json, format_text
-    from ..package_check import check_package
+    from ..review.check import check_package
+    from ..review.finding_formats import format_github, format_json, format_text
 
     root = args.root.resolve()
 

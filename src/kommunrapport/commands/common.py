@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import KommunrapportError
 from ..formats import FORMATS
-from ..package_paths import discover_packages, locate_package
+from ..project.paths import discover_packages, locate_package
 
 
 def add_packages_argument(parser: argparse.ArgumentParser) -> None:

@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..revision_diff import diff_revisions, format_markdown, format_text
+    from ..review.revision_diff import diff_revisions, format_markdown, format_text
 
     result = diff_revisions(args.root.resolve(), args.old, args.new, args.packages)
     stream = sys.stdout

@@ -65,8 +65,8 @@ _PACKAGE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..authoring.scaffold import scaffold_package
     from ..errors import KommunrapportError
-    from ..scaffold import scaffold_package
 
     root = args.root.resolve()
     if args.source:
@@ -108,9 +108,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_rollover(args: argparse.Namespace, root: Path) -> int:
+    from ..authoring.rollover import default_package_id, rollover_package
     from ..errors import KommunrapportError
-    from ..package import load_package, locate_package
-    from ..rollover import default_package_id, rollover_package
+    from ..project.package import load_package, locate_package
 
     old_dir = locate_package(args.source, root)
     old_year = load_package(old_dir).config.year

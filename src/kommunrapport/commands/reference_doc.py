@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..reference_docx import make_reference_docx
+    from ..writers.reference_docx import make_reference_docx
 
     make_reference_docx(args.target)
     print(f"Skrev {args.target}")

@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..package import locate_package
-    from ..preview_server import PreviewServer
+    from ..authoring.preview_server import PreviewServer
+    from ..project.package import locate_package
 
     def say(message: str) -> None:
         print(message, flush=True)

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..xlsx_text import workbook_text
+    from ..review.xlsx_text import workbook_text
 
     text = workbook_text(args.file)
     stream = sys.stdout

@@ -1,0 +1,1 @@
+"""kommunrapport: Markdown and workbooks in, committee-ready DOCX, HTML and PDF out."""

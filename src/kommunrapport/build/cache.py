@@ -1,0 +1,181 @@
+"""Skip a package's build when none of its sources changed since the last build.
+
+The key is a hash of everything the outputs are made from: every file in the package folder
+(sections, report.yaml, data/), every file in the template folders it uses, the toolkit's
+version and source code, the versions of the programs that write the files (pandoc,
+WeasyPrint …), the requested formats and ``SOURCE_DATE_EPOCH``. After a build the output folder
+gets a manifest with the key, a hash of every file written, and the build's warnings. The next
+build with the same key finds the files intact, repeats the warnings and writes nothing.
+
+A manifest that does not match (another key, a file changed or removed by hand, an unreadable
+manifest) simply means: build again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import Finding, Findings, Location, Severity
+from ..project.paths import repository_root_for, template_dirs_for
+
+if TYPE_CHECKING:
+    from ..project.package import Package
+
+MANIFEST_NAME = ".kommunrapport-bygge.json"
+CACHE_VERSION = "1"
+# Programs and libraries whose version changes the bytes we write.
+TOOL_DISTRIBUTIONS = (
+    "kommunrapport",
+    "pypandoc-binary",
+    "weasyprint",
+    "pydyf",
+    "python-docx",
+    "nh3",
+    "jinja2",
+    "babel",
+    "matplotlib",
+    "openpyxl",
+)
+SKIPPED_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints"}
+
+
+@dataclass
+class CachedBuild:
+    """What the last build wrote, when it is still valid."""
+
+    files: list[Path]
+    findings: Findings = field(default_factory=Findings)
+
+
+def _files_under(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for current, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        found.extend(Path(current) / name for name in sorted(names))
+    return found
+
+
+def _hash_tree(digest: hashlib._Hash, label: str, folder: Path) -> None:
+    digest.update(f"\0tree\0{label}\0".encode())
+    for path in _files_under(folder):
+        digest.update(f"\0file\0{path.relative_to(folder).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+@cache
+def toolkit_fingerprint() -> str:
+    """The toolkit's own code and the versions of the libraries that write the outputs."""
+    digest = hashlib.sha256(f"kommunrapport-cache-{CACHE_VERSION}".encode())
+    for name in TOOL_DISTRIBUTIONS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"\0{name}={version}".encode())
+    _hash_tree(digest, "code", Path(__file__).resolve().parents[1])  # the whole package
+    return digest.hexdigest()
+
+
+def source_key(package: Package, formats: Iterable[str]) -> str:
+    """The hash of everything a build of ``package`` in ``formats`` depends on."""
+    return source_key_for(package.dir, package.template_dirs, formats)
+
+
+def source_key_for(package_dir: Path, template_dirs: list[Path], formats: Iterable[str]) -> str:
+    """The same key from paths alone: computable without reading report.yaml."""
+    digest = hashlib.sha256(toolkit_fingerprint().encode())
+    digest.update(f"\0formats={','.join(sorted(formats))}".encode())
+    digest.update(f"\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    _hash_tree(digest, "package", package_dir)
+    for index, folder in enumerate(template_dirs):
+        _hash_tree(digest, f"templates-{index}", folder)
+    return digest.hexdigest()
+
+
+def unchanged_build(
+    package_dir: Path, output_root: Path, formats: Iterable[str]
+) -> CachedBuild | None:
+    """The previous outputs of a package if nothing it depends on has changed; a quick check
+    that imports nothing of the pipeline, so an unchanged rebuild costs only the hashing."""
+    package_dir = package_dir.resolve()
+    dirs = template_dirs_for(package_dir, repository_root_for(package_dir))
+    key = source_key_for(package_dir, dirs, formats)
+    return reuse_outputs(output_root / package_dir.name, key)
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _finding_to_json(finding: Finding) -> dict[str, object]:
+    return {
+        "code": finding.code,
+        "message": finding.message,
+        "location": asdict(finding.location),
+        "severity": finding.severity.value,
+        "hint": finding.hint,
+    }
+
+
+def _finding_from_json(data: dict[str, object]) -> Finding:
+    location = data.get("location") or {}
+    assert isinstance(location, dict)
+    return Finding(
+        str(data["code"]),
+        str(data["message"]),
+        Location(**location),
+        Severity(str(data.get("severity", "warning"))),
+        data.get("hint") if isinstance(data.get("hint"), str) else None,  # type: ignore[arg-type]
+    )
+
+
+def reuse_outputs(destination: Path, key: str) -> CachedBuild | None:
+    """The last build's files if its key is ``key`` and every file is unchanged, else None."""
+    try:
+        manifest = json.loads((destination / MANIFEST_NAME).read_text(encoding="utf-8"))
+        if manifest.get("key") != key:
+            return None
+        files: list[Path] = []
+        for name, expected in manifest["files"]:
+            path = destination / name
+            if not path.is_file() or _file_hash(path) != expected:
+                return None
+            files.append(path)
+        findings = Findings()
+        for item in manifest.get("findings", []):
+            findings.add(_finding_from_json(item))
+    except (OSError, ValueError, KeyError, TypeError, AssertionError):
+        return None
+    return CachedBuild(files, findings)
+
+
+def record_build(destination: Path, key: str, written: list[Path], findings: Findings) -> None:
+    """Write the manifest for a finished build (atomically: a reader sees old or new)."""
+    manifest = {
+        "key": key,
+        "files": [[path.name, _file_hash(path)] for path in written],
+        "findings": [_finding_to_json(f) for f in findings],
+    }
+    handle, temporary = tempfile.mkstemp(prefix=".manifest-", dir=destination)
+    try:
+        os.chmod(temporary, 0o644)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(manifest, stream, ensure_ascii=False, indent=1)
+        os.replace(temporary, destination / MANIFEST_NAME)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def forget_build(destination: Path) -> None:
+    """Remove the manifest, e.g. before outputs are replaced."""
+    (destination / MANIFEST_NAME).unlink(missing_ok=True)

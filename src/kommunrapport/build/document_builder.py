@@ -1,0 +1,160 @@
+"""One document from its Markdown to a writer per format: pandoc's AST, numbered and made safe,
+expanded for each target format, and handed to the DOCX and HTML writers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from ..document.assemble import COVER_CLASS
+from ..document.blocks import BlockRegistry, RenderContext
+from ..document.expand import expand, number_captions
+from ..document.ooxml import toc_entries
+from ..document.pandoc_ast import Node, raw_block
+from ..document.structure import DocumentStructurer, TocEntry
+from ..project.config import DocumentSpec
+from ..text.swedish_format import format_date
+from ..writers.docx import DocxSettings, write_docx
+from ..writers.html import HtmlPage, write_html
+from ..writers.pandoc import markdown_to_ast
+from .metadata import build_timestamp, cover_facts, page_metadata
+from .package_context import PackageContext
+
+Writer = Callable[[], bytes]
+
+
+def render_targets(formats: tuple[str, ...]) -> list[str]:
+    """The formats rendered from the AST: the PDF is printed from the HTML page."""
+    targets = [f for f in formats if f != "pdf"]
+    if "pdf" in formats and "html" not in targets:
+        targets.append("html")
+    return targets
+
+
+def numbering_depth(shared: PackageContext, doc: DocumentSpec) -> int:
+    if doc.kind == "tjänsteskrivelse":
+        return 0
+    return (doc.numbering or shared.config.numbering).depth
+
+
+class DocumentBuilder:
+    """Turns one document's assembled Markdown into a writer (a callable giving the file's
+    bytes) per target format; the caller decides when and where the writers run."""
+
+    def __init__(
+        self, shared: PackageContext, formats: tuple[str, ...], media_dir: Callable[[], Path]
+    ):
+        self.shared = shared
+        self.formats = formats
+        self.media_dir = media_dir
+
+    def writers(
+        self, doc: DocumentSpec, registry: BlockRegistry, markdown: str
+    ) -> dict[str, Writer]:
+        shared = self.shared
+        title, _subtitle = shared.titles[doc.id]
+        memo = doc.kind == "tjänsteskrivelse"
+        ast = markdown_to_ast(markdown)
+        depth = numbering_depth(shared, doc)
+        structurer = DocumentStructurer(
+            shared.package,
+            shared.findings,
+            depth,
+            trusted_classes={"kr-block", "kr-pagebreak", COVER_CLASS, registry.ref_class},
+        )
+        blocks = structurer.flatten_sections(ast["blocks"])
+        structurer.number_headings(blocks)
+        numbers = number_captions(blocks, registry)
+        numbers.update(structurer.heading_references)
+        toc_depth = depth if depth else 2
+        cover = None if memo or not doc.cover else cover_facts(shared, doc)
+        # Each format's blocks are expanded here (charts are drawn here, one at a time); the
+        # writers, which mostly wait for their pandoc process, may then run side by side.
+        writers: dict[str, Writer] = {}
+        for target in render_targets(self.formats):
+            ctx = RenderContext(
+                target,
+                shared.labels,
+                shared.number_style,
+                shared.text_widths[0],
+                numbers=dict(numbers),
+                extra={"landscape_width_twips": shared.text_widths[1]},
+            )
+            expanded = expand(blocks, registry, ctx)
+            if target == "docx":
+                writers["docx"] = partial(
+                    self._docx, doc, expanded, structurer.toc, toc_depth, title, memo
+                )
+            elif target == "html":
+                page = HtmlPage(
+                    title=title,
+                    toc=structurer.toc,
+                    show_toc=doc.toc and not memo,
+                    cover=cover,
+                    metadata=page_metadata(shared),
+                    labels=dict(shared.labels),
+                    shift_headings=not memo,
+                )
+                writers["html"] = partial(
+                    write_html,
+                    expanded,
+                    page,
+                    shared.package.template_dirs,
+                    structurer.images,
+                    toc_depth,
+                    media=ctx.extra.get("media"),
+                )
+        return writers
+
+    def _docx(
+        self,
+        doc: DocumentSpec,
+        blocks: list[Node],
+        toc: list[TocEntry],
+        toc_depth: int,
+        title: str,
+        memo: bool,
+    ) -> bytes:
+        shared = self.shared
+        config = shared.config
+        if doc.toc and not memo:
+            entries = [
+                (e.level, e.number or "", e.title, e.anchor) for e in toc if e.level <= toc_depth
+            ]
+            toc_xml = toc_entries(entries, shared.labels["innehallsforteckning"])
+            toc_block = [
+                raw_block("openxml", toc_xml),
+                raw_block("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'),
+            ]
+            insert_at = _after_cover(blocks)
+            blocks = blocks[:insert_at] + toc_block + blocks[insert_at:]
+        settings = DocxSettings(
+            reference_doc=shared.reference_docx,
+            title=title,
+            subject=f"{config.committee}, {config.municipality}",
+            author=config.committee,
+            placeholders={
+                "titel": title,
+                "kommun": config.municipality,
+                "nämnd": config.committee,
+                "diarienummer": config.case_number or "",
+                "datum": format_date(config.report_date) if config.report_date else "",
+            },
+            timestamp=build_timestamp(config.stamp_date),
+            first_page_plain=not memo,
+            keywords=config.case_number or "",
+            update_fields_on_open=bool(doc.toc and not memo),
+            resource_dirs=[shared.package.dir.resolve(), self.media_dir()],
+        )
+        return write_docx(blocks, settings)
+
+
+def _after_cover(blocks: list[Node]) -> int:
+    """Index just after the cover's closing page break (0 if there is no cover)."""
+    for index, node in enumerate(blocks):
+        if node.get("t") == "RawBlock" and 'w:type="page"' in node["c"][1]:
+            return index + 1
+        if node.get("t") == "Header":
+            return 0
+    return 0

@@ -1,0 +1,107 @@
+"""Build the documents of one package in memory, every requested format.
+
+The stages, each in its own module (see ARCHITECTURE.md):
+
+    PackageContext   report.yaml, labels, templates, data, follow-up: once per package
+    DocumentSource   one document's sections through Jinja → one Markdown text
+    DocumentBuilder  pandoc AST → numbered, safe structure → a writer per format
+    PdfStage         the PDFs, once every document's HTML is ready
+    package_checks   package-wide checks (literal amounts in the text)
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from ..errors import Findings
+from ..project.config import DocumentSpec
+from ..project.package import Package
+from .document_builder import DocumentBuilder, Writer
+from .document_source import DocumentSource
+from .outputs import DocumentResult
+from .package_checks import PACKAGE_CHECKS
+from .package_context import PackageContext
+from .pdf_stage import PdfStage
+
+Progress = Callable[[str], None]
+
+
+class PackageBuilder:
+    """Produces the documents of one package in memory (nothing is written here)."""
+
+    def __init__(
+        self,
+        package: Package,
+        formats: tuple[str, ...],
+        progress: Progress | None = None,
+        writer_threads: int = 2,
+    ):
+        self.package = package
+        self.config = package.config
+        self.formats = formats
+        self.progress = progress or (lambda _msg: None)
+        self.writer_threads = writer_threads
+        self.shared = PackageContext(package)
+        self.findings: Findings = self.shared.findings
+        self.source = DocumentSource(self.shared, self.media_dir)
+        self.renderer = DocumentBuilder(self.shared, formats, self.media_dir)
+        self.pdfs = PdfStage(self.shared, formats)
+        self._media_dir: Path | None = None
+
+    def media_dir(self) -> Path:
+        """A scratch folder for generated images that pandoc embeds in the DOCX."""
+        if self._media_dir is None:
+            self._media_dir = Path(tempfile.mkdtemp(prefix="kommunrapport-media-"))
+        return self._media_dir
+
+    def prepare_document(
+        self, index: int, doc: DocumentSpec
+    ) -> tuple[DocumentResult, dict[str, Writer]]:
+        """Render one document up to its writers (the writers themselves do not run here)."""
+        title, _subtitle = self.shared.titles[doc.id]
+        self.progress(f"  {doc.id}: {title}")
+        registry, markdown = self.source.assemble(index, doc)
+        return DocumentResult(doc.id, title), self.renderer.writers(doc, registry, markdown)
+
+    def build_document(self, index: int, doc: DocumentSpec) -> DocumentResult:
+        """One document, its writers run at once (``check`` uses this one by one)."""
+        result, writers = self.prepare_document(index, doc)
+        with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
+            futures = {fmt: pool.submit(write) for fmt, write in writers.items()}
+        self._collect(result, index, futures)
+        return result
+
+    def _collect(
+        self, result: DocumentResult, index: int, futures: dict[str, Future[bytes]]
+    ) -> None:
+        """A document's written files, once its writers are done; then its PDF job."""
+        for fmt, future in futures.items():
+            result.files[fmt] = future.result()
+        if "pdf" in self.formats:
+            self.pdfs.add(result, index)
+
+    def build(self) -> list[DocumentResult]:
+        """Every document of the package. A document's writers (each waiting on its pandoc
+        process) run in threads while the next document is rendered; the results are
+        collected in document order."""
+        try:
+            pending: list[tuple[DocumentResult, int, dict[str, Future[bytes]]]] = []
+            with ThreadPoolExecutor(max_workers=self.writer_threads) as pool:
+                for index, doc in enumerate(self.config.documents):
+                    result, writers = self.prepare_document(index, doc)
+                    futures = {fmt: pool.submit(w) for fmt, w in writers.items()}
+                    pending.append((result, index, futures))
+                for result, index, futures in pending:
+                    self._collect(result, index, futures)
+            self.pdfs.run()
+        finally:
+            if self._media_dir is not None:
+                shutil.rmtree(self._media_dir, ignore_errors=True)
+                self._media_dir = None
+        for check in PACKAGE_CHECKS:
+            check(self.shared)
+        return [result for result, _index, _futures in pending]

@@ -1,0 +1,35 @@
+"""Checks over a whole package that run once its documents are built."""
+
+from __future__ import annotations
+
+from ..text.literal_amounts import check_literals, find_literals
+from .package_context import PackageContext
+
+
+def check_literal_amounts(shared: PackageContext) -> None:
+    """Amounts typed in any Markdown file of the package, checked against the data."""
+    checks = shared.config.checks
+    if not (checks.literal_amounts or checks.literal_percent):
+        return
+    package = shared.package
+    allowed = set(checks.allowed_literals)
+    literals = []
+    for path in sorted(package.dir.rglob("*.md")):
+        relative = path.relative_to(package.dir)
+        if relative.parts[0] in ("templates", "output") or path.name == "README.md":
+            continue
+        text = path.read_text(encoding="utf-8")
+        literals += find_literals(text, package.display(path), allowed)
+    if not checks.literal_amounts:
+        literals = [lit for lit in literals if lit.unit == "%"]
+    check_literals(
+        literals,
+        shared.data.known_amounts_kr,
+        shared.data.known_numbers,
+        shared.findings,
+        checks.literal_percent,
+    )
+
+
+# Run by PackageBuilder.build() after the documents, and by `check` when a document stopped.
+PACKAGE_CHECKS = (check_literal_amounts,)

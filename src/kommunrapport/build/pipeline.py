@@ -1,0 +1,54 @@
+"""Build a package from its folder to its files in the output folder: the whole pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Findings, strict_failure
+from ..formats import FORMATS
+from ..project.package import load_package
+from .cache import record_build, reuse_outputs, source_key
+from .outputs import write_outputs
+from .package_builder import PackageBuilder, Progress
+
+
+@dataclass
+class PackageResult:
+    package_id: str
+    written: list[Path] = field(default_factory=list)
+    findings: Findings = field(default_factory=Findings)
+    unchanged: list[Path] = field(default_factory=list)  # kept: the sources did not change
+
+
+def build_package(
+    package_dir: Path,
+    output_root: Path,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Progress | None = None,
+    strict: bool = False,
+    use_cache: bool = True,
+    writer_threads: int = 2,
+) -> PackageResult:
+    """Build every document of a package; with ``strict`` a warning stops the build before
+    anything is written. If the sources are unchanged since the last build into the same
+    folder (``build.cache``), nothing is rebuilt and that build's warnings are repeated."""
+    package = load_package(package_dir)
+    destination = output_root / package.id
+    key = source_key(package, formats)
+    cached = reuse_outputs(destination, key) if use_cache else None
+    if cached is not None:
+        _refuse_warnings(cached.findings, strict)
+        return PackageResult(package.id, [], cached.findings, unchanged=cached.files)
+    builder = PackageBuilder(package, formats, progress, writer_threads)
+    results = builder.build()
+    _refuse_warnings(builder.findings, strict)
+    written = write_outputs(results, destination, formats)
+    record_build(destination, key, written, builder.findings)
+    return PackageResult(package.id, written, builder.findings)
+
+
+def _refuse_warnings(findings: Findings, strict: bool) -> None:
+    failure = strict_failure(findings) if strict else None
+    if failure is not None:
+        raise failure

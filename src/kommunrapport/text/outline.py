@@ -1,0 +1,144 @@
+"""Resolve a document's outline and render each section's Markdown through Jinja."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ..errors import KommunrapportError, Location
+from ..project.config import DocumentSpec, OutlineEntry
+from ..project.frontmatter import split_front_matter
+from ..project.package import Package
+from ..project.yaml_lines import load_yaml_file
+from .templating import render_string, render_template
+
+FRONT_MATTER_TITLE_KEYS = ("rubrik", "titel")
+
+
+@dataclass
+class RenderedSection:
+    """One heading of the outline with its rendered Markdown body."""
+
+    title: str
+    level: int
+    numbered: bool
+    anchor: str | None
+    source: str | None  # file as the user sees it, for messages
+    body: str
+    page_break: bool = False
+    landscape: bool = False
+    listed: bool = True
+
+
+def structure_outline(package: Package, name: str, location: Location) -> list[OutlineEntry]:
+    """The standard outline of a report type, from ``templates/strukturer/<name>.yaml``."""
+    path = package.find_template(f"strukturer/{name}.yaml")
+    if path is None:
+        raise KommunrapportError(
+            f"okänd mall {name!r}",
+            location,
+            "Använd en mall som finns under templates/strukturer/ eller skriv en disposition.",
+        )
+    raw = load_yaml_file(path, package.display(path))
+    entries = (raw.data or {}).get("disposition", [])
+    return [OutlineEntry.model_validate(entry) for entry in entries]
+
+
+def document_outline(package: Package, doc: DocumentSpec, index: int) -> list[OutlineEntry]:
+    if doc.outline:
+        return doc.outline
+    if doc.structure:
+        return structure_outline(package, doc.structure, package.config_location("dokument", index))
+    return []
+
+
+class SectionRenderer:
+    """Renders the outline entries of one document into :class:`RenderedSection` s."""
+
+    def __init__(
+        self,
+        package: Package,
+        env: ImmutableSandboxedEnvironment,
+        context: Mapping[str, Any],
+        config_path: tuple[str | int, ...],
+    ):
+        self.package = package
+        self.env = env
+        self.context = context
+        self.config_path = config_path
+
+    def render(self, entries: list[OutlineEntry], base_level: int = 1) -> list[RenderedSection]:
+        sections: list[RenderedSection] = []
+        for index, entry in enumerate(entries):
+            self._render_entry(entry, base_level, True, (*self.config_path, index), sections)
+        return sections
+
+    def _render_entry(
+        self,
+        entry: OutlineEntry,
+        level: int,
+        parent_numbered: bool,
+        path: tuple[str | int, ...],
+        out: list[RenderedSection],
+    ) -> None:
+        meta: dict[str, Any] = {}
+        body = ""
+        source: str | None = None
+        if entry.file:
+            file_location = self.package.config_location(*path, "fil")
+            file_path = self.package.resolve_inside(entry.file, file_location)
+            source = self.package.display(file_path)
+            if not file_path.is_file():
+                raise KommunrapportError(
+                    f"avsnittsfilen {entry.file!r} finns inte",
+                    file_location,
+                    f"Skapa filen {source} eller rätta sökvägen i report.yaml.",
+                )
+            text = file_path.read_text(encoding="utf-8")
+            meta = split_front_matter(text, source).meta
+            name = str(file_path.relative_to(self.package.dir.resolve()).as_posix())
+            body = render_template(self.env, name, {**self.context, "sida": meta}, source)
+        elif entry.block:
+            template = f"block/{entry.block}.md.j2"
+            if self.package.find_template(template) is None:
+                raise KommunrapportError(
+                    f"okänt block {entry.block!r}",
+                    self.package.config_location(*path, "block"),
+                    "Blocken finns som templates/block/<namn>.md.j2.",
+                )
+            source = template
+            body = render_template(self.env, template, dict(self.context), template)
+
+        title = entry.title or next((meta[k] for k in FRONT_MATTER_TITLE_KEYS if k in meta), None)
+        if not title and entry.block:
+            title = ""  # a block without a heading of its own: its headings take this level
+        elif not title:
+            raise KommunrapportError(
+                "avsnittet saknar rubrik",
+                self.package.config_location(*path),
+                "Ange 'rubrik:' i report.yaml eller i filens inledning (front matter).",
+            )
+        title = (
+            render_string(self.env, str(title), self.context, self.package.config_location(*path))
+            if title
+            else ""
+        )
+        numbered = parent_numbered and entry.numbered and meta.get("numrerad", True) is not False
+        out.append(
+            RenderedSection(
+                title=title,
+                level=level,
+                numbered=numbered,
+                anchor=entry.anchor or meta.get("id"),
+                source=source,
+                body=body,
+                page_break=entry.page_break or bool(meta.get("sidbrytning")),
+                landscape=entry.landscape or bool(meta.get("liggande")),
+                listed=entry.listed and meta.get("i_innehåll", True) is not False,
+            )
+        )
+        for index, child in enumerate(entry.children):
+            self._render_entry(child, level + 1, numbered, (*path, "underavsnitt", index), out)
