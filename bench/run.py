@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from kommunrapport.build.document_source import DocumentSource  # noqa: E402
 from kommunrapport.build.package_context import PackageContext  # noqa: E402
 from kommunrapport.build.pipeline import build_package  # noqa: E402
-from kommunrapport.commands.build import default_jobs  # noqa: E402
+from kommunrapport.build.scheduler import available_cores  # noqa: E402
 from kommunrapport.project.package import load_package  # noqa: E402
 from kommunrapport.writers.pandoc import MARKDOWN_FORMAT, pandoc_path  # noqa: E402
 
@@ -167,7 +167,7 @@ def main() -> int:
     parser.add_argument("--write-readme", action="store_true", help="skriv bench/README.md")
     args = parser.parse_args()
     repeat = args.repeat
-    cores = default_jobs()
+    cores = available_cores()
     lines: list[str] = []
 
     def say(text: str = "") -> None:

@@ -26,6 +26,7 @@ from .outputs import DocumentResult
 from .package_checks import PACKAGE_CHECKS
 from .package_context import PackageContext
 from .pdf_stage import PdfStage
+from .scheduler import Share, available_cores
 
 Progress = Callable[[str], None]
 
@@ -38,18 +39,18 @@ class PackageBuilder:
         package: Package,
         formats: tuple[str, ...],
         progress: Progress | None = None,
-        writer_threads: int = 2,
+        share: Share | None = None,
     ):
         self.package = package
         self.config = package.config
         self.formats = formats
         self.progress = progress or (lambda _msg: None)
-        self.writer_threads = writer_threads
+        self.share = share or Share(writers=available_cores())
         self.shared = PackageContext(package)
         self.findings: Findings = self.shared.findings
         self.source = DocumentSource(self.shared, self.media_dir)
         self.renderer = DocumentBuilder(self.shared, formats, self.media_dir)
-        self.pdfs = PdfStage(self.shared, formats)
+        self.pdfs = PdfStage(self.shared, formats, self.share.writers)
         self._media_dir: Path | None = None
 
     def media_dir(self) -> Path:
@@ -90,7 +91,7 @@ class PackageBuilder:
         collected in document order."""
         try:
             pending: list[tuple[DocumentResult, int, dict[str, Future[bytes]]]] = []
-            with ThreadPoolExecutor(max_workers=self.writer_threads) as pool:
+            with ThreadPoolExecutor(max_workers=self.share.writers) as pool:
                 for index, doc in enumerate(self.config.documents):
                     result, writers = self.prepare_document(index, doc)
                     futures = {fmt: pool.submit(w) for fmt, w in writers.items()}

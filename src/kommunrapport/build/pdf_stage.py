@@ -11,9 +11,10 @@ from .package_context import PackageContext
 class PdfStage:
     """Collects each document's PDF job as its HTML is ready; ``run()`` lays them all out."""
 
-    def __init__(self, shared: PackageContext, formats: tuple[str, ...]):
+    def __init__(self, shared: PackageContext, formats: tuple[str, ...], workers: int = 1):
         self.shared = shared
         self.formats = formats
+        self.workers = workers  # PDFs laid out at the same time (the scheduler's share)
         self._jobs: list[tuple[DocumentResult, int, bytes, PdfSettings]] = []
 
     def add(self, result: DocumentResult, index: int) -> None:
@@ -33,9 +34,11 @@ class PdfStage:
         self._jobs.append((result, index, html, settings))
 
     def run(self) -> None:
-        """The documents' PDFs, laid out in parallel (one process per core)."""
+        """The documents' PDFs, ``workers`` at a time."""
         jobs, self._jobs = self._jobs, []
-        outcomes = write_pdfs_parallel([(html, settings) for _r, _i, html, settings in jobs])
+        outcomes = write_pdfs_parallel(
+            [(html, settings) for _r, _i, html, settings in jobs], self.workers
+        )
         for (result, index, _html, _settings), (files, problems) in zip(
             jobs, outcomes, strict=True
         ):

@@ -11,6 +11,7 @@ from ..project.package import load_package
 from .cache import record_build, reuse_outputs, source_key
 from .outputs import write_outputs
 from .package_builder import PackageBuilder, Progress
+from .scheduler import Share
 
 
 @dataclass
@@ -28,7 +29,7 @@ def build_package(
     progress: Progress | None = None,
     strict: bool = False,
     use_cache: bool = True,
-    writer_threads: int = 2,
+    share: Share | None = None,
 ) -> PackageResult:
     """Build every document of a package; with ``strict`` a warning stops the build before
     anything is written. If the sources are unchanged since the last build into the same
@@ -40,7 +41,7 @@ def build_package(
     if cached is not None:
         _refuse_warnings(cached.findings, strict)
         return PackageResult(package.id, [], cached.findings, unchanged=cached.files)
-    builder = PackageBuilder(package, formats, progress, writer_threads)
+    builder = PackageBuilder(package, formats, progress, share)
     results = builder.build()
     _refuse_warnings(builder.findings, strict)
     written = write_outputs(results, destination, formats)

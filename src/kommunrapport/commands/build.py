@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build.cache import unchanged_build
+from ..build.scheduler import Scheduler, Share, available_cores
 from ..errors import Findings, KommunrapportError, Severity, strict_failure
 from ..formats import FORMATS
+from ..project.paths import display_path
 from .common import (
     add_packages_argument,
     add_root_argument,
     package_dirs,
     parse_formats,
-    short_path,
 )
 
 
@@ -51,7 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=_positive_int,
         default=None,
         metavar="N",
-        help=f"antal paket som byggs samtidigt (standard: antal kärnor, här {default_jobs()})",
+        help=(
+            "hur mycket som byggs samtidigt: paket sida vid sida, och filerna i ett paket "
+            f"(standard: antal kärnor, här {available_cores()})"
+        ),
     )
     parser.add_argument(
         "--force",
@@ -59,13 +61,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="bygg om även om inga källor har ändrats sedan förra bygget",
     )
     parser.set_defaults(func=run)
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _positive_int(value: str) -> int:
@@ -100,7 +95,7 @@ class BuildJob:
     use_cache: bool
 
 
-def build_one(job: BuildJob, emit: Callable[[bool, str], None]) -> Outcome:
+def build_one(job: BuildJob, emit: Callable[[bool, str], None], share: Share) -> Outcome:
     """Build one package; every message goes through ``emit(to_stderr, text)``."""
     outcome = Outcome()
 
@@ -124,6 +119,7 @@ def build_one(job: BuildJob, emit: Callable[[bool, str], None]) -> Outcome:
             progress=say,
             strict=job.strict,
             use_cache=job.use_cache,
+            share=share,
         )
     except KommunrapportError as error:
         return _report_failure(error, job, outcome, emit)
@@ -137,7 +133,7 @@ def build_one(job: BuildJob, emit: Callable[[bool, str], None]) -> Outcome:
         )
     outcome.written = len(result.written)
     for path in result.written:
-        say(f"  skrev {short_path(path, job.root)}")
+        say(f"  skrev {display_path(path, job.root)}")
     return outcome
 
 
@@ -169,10 +165,10 @@ def _report_unchanged(
     return outcome
 
 
-def _build_collected(job: BuildJob) -> Outcome:
-    """Worker process: build one package and keep its messages for the parent to print."""
+def _build_collected(job: BuildJob, share: Share) -> Outcome:
+    """Build one package and keep its messages for the parent to print in package order."""
     lines: list[tuple[bool, str]] = []
-    outcome = build_one(job, lambda to_stderr, text: lines.append((to_stderr, text)))
+    outcome = build_one(job, lambda to_stderr, text: lines.append((to_stderr, text)), share)
     outcome.lines = lines
     return outcome
 
@@ -182,18 +178,16 @@ def _print(to_stderr: bool, text: str) -> None:
 
 
 def outcomes(jobs: list[BuildJob], workers: int) -> Iterator[Outcome]:
-    """Build the packages, in parallel processes if ``workers`` > 1; yields in job order."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield build_one(job, _print)
+    """Build the packages under one scheduler; yields in job order. Packages built side by
+    side print their messages when they finish, one after another as they go."""
+    scheduler = Scheduler(workers)
+    if scheduler.plan(len(jobs))[0] <= 1:
+        yield from scheduler.run(jobs, lambda job, share: build_one(job, _print, share))
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = [pool.submit(_build_collected, job) for job in jobs]
-        for future in futures:
-            outcome = future.result()
-            for to_stderr, text in outcome.lines:
-                _print(to_stderr, text)
-            yield outcome
+    for outcome in scheduler.run(jobs, _build_collected):
+        for to_stderr, text in outcome.lines:
+            _print(to_stderr, text)
+        yield outcome
 
 
 def run(args: argparse.Namespace) -> int:
@@ -205,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
         for package_dir in package_dirs(args.packages, root)
     ]
     failures = warnings = written_total = 0
-    for outcome in outcomes(jobs, args.jobs or default_jobs()):
+    for outcome in outcomes(jobs, args.jobs or available_cores()):
         failures += outcome.failed
         warnings += outcome.warnings
         written_total += outcome.written

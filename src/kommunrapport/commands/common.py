@@ -50,10 +50,3 @@ def package_dirs(names: list[str], root: Path) -> list[Path]:
             hint="Skapa content/<paket-id>/report.yaml eller ange ett paket.",
         )
     return found
-
-
-def short_path(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)

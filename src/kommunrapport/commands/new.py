@@ -6,6 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
+from ..project.paths import display_path
 from .common import add_root_argument
 
 
@@ -97,9 +98,9 @@ def run(args: argparse.Namespace) -> int:
     result = scaffold_package(
         target, root, args.report_type, args.municipality, args.committee, args.year, args.months
     )
-    print(f"Skapade {len(result.written)} filer i {_short(target, root)}:")
+    print(f"Skapade {len(result.written)} filer i {display_path(target, root)}:")
     for path in result.written:
-        print(f"  {_short(path, root)}")
+        print(f"  {display_path(path, root)}")
     print(
         "Skriv texten i Markdown-filerna och fyll i det som är markerat med XX och NN i "
         f"report.yaml. Kör sedan: kommunrapport check {args.package}"
@@ -123,7 +124,7 @@ def run_rollover(args: argparse.Namespace, root: Path) -> int:
         )
     target = root / "content" / package_id
     report = rollover_package(old_dir, target, new_year, keep_text=args.keep_text)
-    print(f"Skapade {_short(target, root)} för {new_year} från {old_dir.name} ({old_year}):")
+    print(f"Skapade {display_path(target, root)} för {new_year} från {old_dir.name} ({old_year}):")
     for note in report.notes:
         print(f"  {note}")
     print(
@@ -131,10 +132,3 @@ def run_rollover(args: argparse.Namespace, root: Path) -> int:
         f"kommunrapport check {package_id}"
     )
     return 0
-
-
-def _short(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import KommunrapportError, Location
+from .paths import display_path
 from .yaml_lines import LinedYaml, load_yaml_file
 
 ReportType = Literal["årsberättelse", "årsrapport", "delårsrapport", "tertialrapport"]
@@ -288,13 +289,6 @@ def validate_config(raw: LinedYaml, display: str) -> ReportConfig:
 def load_config(package_dir: Path, display_root: Path) -> tuple[ReportConfig, LinedYaml, str]:
     """Read and validate ``report.yaml``; also return the parsed YAML (for line lookups)."""
     path = package_dir / "report.yaml"
-    display = _display(path, display_root)
+    display = display_path(path, display_root)
     raw = load_yaml_file(path, display)
     return validate_config(raw, display), raw, display
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)

@@ -12,6 +12,7 @@ from .paths import (  # noqa: F401  (re-exported: the place most callers look)
     CONFIG_NAME,
     builtin_templates_dir,
     discover_packages,
+    display_path,
     locate_package,
     repository_root_for,
     template_dirs_for,
@@ -55,10 +56,7 @@ class Package:
 
     def display(self, path: Path) -> str:
         """A path as the user should see it: relative to the report repository."""
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
+        return display_path(path, self.root)
 
     def resolve_inside(self, relative: str, location: Location) -> Path:
         """Resolve a path written in the sources; it may not leave the package folder."""

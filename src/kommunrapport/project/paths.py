@@ -14,6 +14,15 @@ from ..errors import KommunrapportError
 CONFIG_NAME = "report.yaml"
 
 
+def display_path(path: Path, root: Path) -> str:
+    """A path as the user should see it in a message: relative to the report repository (or
+    the folder the command works in), else as it was given."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
 def builtin_templates_dir() -> Path:
     """The templates shipped with the toolkit (inside the wheel, or the source checkout's)."""
     shipped = Path(str(resources.files("kommunrapport"))) / "templates"

@@ -20,7 +20,6 @@ sources give the same bytes.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -197,18 +196,12 @@ def _write_job(job: PdfJob) -> PdfOutcome:
     return write_pdfs(*job)
 
 
-def write_pdfs_parallel(jobs: list[PdfJob], workers: int | None = None) -> list[PdfOutcome]:
-    """``write_pdfs`` for several documents, one process per core (results in job order).
-    Laying out pages is most of a build's time, and each document is laid out on its own."""
-    workers = min(workers or _cores(), len(jobs))
+def write_pdfs_parallel(jobs: list[PdfJob], workers: int) -> list[PdfOutcome]:
+    """``write_pdfs`` for several documents, ``workers`` processes at a time (results in job
+    order). Laying out pages is most of a build's time, and each document is laid out on its
+    own; the build's scheduler decides how many may run."""
+    workers = min(workers, len(jobs))
     if workers <= 1:
         return [_write_job(job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(_write_job, jobs))
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
