@@ -15,10 +15,12 @@ from typing import Any
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..data.ledger import LedgerCalculator, ViewData, read_ledger
+from ..data.ledger import read_ledger
 from ..data.status_scales import Scale
 from ..data.table_data import TableData
 from ..data.table_spec import ChartSpec, TableSpec
+from ..data.view_calculator import LedgerCalculator
+from ..data.view_model import ViewData
 from ..data.workbook import WorkbookReader, is_number
 from ..document.charts import ChartBlock, ChartData, chart_cache_dir
 from ..document.table_model import RenderTable

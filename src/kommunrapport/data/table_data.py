@@ -8,7 +8,8 @@ from typing import Any
 
 from ..errors import KommunrapportError
 from ..text.amounts import Amount, Missing
-from .ledger import NON_VALUE_KINDS, ViewColumn, ViewData, ViewRow
+from .ledger import NON_VALUE_KINDS
+from .view_model import ViewColumn, ViewData, ViewRow
 from .workbook import attribute_name, normalize
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..data.ledger import NON_VALUE_KINDS, ViewColumn, ViewData
+from ..data.ledger import NON_VALUE_KINDS
 from ..data.status_scales import StatusValue
+from ..data.view_model import ViewColumn, ViewData
 from ..errors import Location
 from ..text.swedish_format import NumberStyle, format_number, format_percent
 from .status_cells import status_cell
