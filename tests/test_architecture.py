@@ -30,7 +30,6 @@ MAX_CLASS_LINES = 250
 # enough (the test below fails while a listed module already fits, so the list only shrinks).
 STILL_TOO_LARGE = {
     "authoring/rollover.py",
-    "build/data_stage.py",
     "document/goal_blocks.py",
     "document/table_model.py",
     "followup/goal_data.py",

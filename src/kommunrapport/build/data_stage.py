@@ -8,81 +8,31 @@ name (``{{ drift_namnd.total.avvikelse | mnkr }}``), and ``tabell("drift_namnd")
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ..data.equal_totals import check_equal_totals
+from ..data.known_figures import known_amounts_kr, known_numbers
 from ..data.ledger import read_ledger
 from ..data.status_scales import Scale
 from ..data.table_data import TableData
 from ..data.table_spec import ChartSpec, TableSpec
 from ..data.view_calculator import LedgerCalculator
 from ..data.view_model import ViewData
-from ..data.workbook import WorkbookReader, is_number
-from ..document.charts import ChartBlock, ChartData, chart_cache_dir
+from ..data.workbook import WorkbookReader
+from ..document.charts import ChartBlock
 from ..document.table_model import RenderTable
 from ..document.table_view import render_view
 from ..errors import Findings, KommunrapportError, Location
-from ..project.config import validate_model
 from ..project.labels import Labels
 from ..project.package import Package
-from ..project.yaml_lines import LinedYaml, load_yaml_file
-from ..text.amounts import CURRENCY_FACTORS, Amount, Missing, convert
-from ..text.swedish_format import NumberStyle, format_number
+from ..text.swedish_format import NumberStyle
 from ..text.templating import render_string
-
-TABLES_FILE = "tabeller.yaml"
-CHARTS_FILE = "diagram.yaml"
-
-
-@dataclass
-class SpecSource:
-    """Where a spec was declared: for error messages with file, line and field."""
-
-    raw: LinedYaml
-    display: str
-    prefix: tuple[str, ...]
-
-    def location(self, name: str) -> Location:
-        path = (*self.prefix, name)
-        return Location(self.display, line=self.raw.line_of(path), field=".".join(path))
-
-
-def _load_specs(
-    package: Package, file_name: str, config_key: str, model: type[Any]
-) -> tuple[dict[str, Any], dict[str, SpecSource]]:
-    specs: dict[str, Any] = {}
-    sources: dict[str, SpecSource] = {}
-    inline = getattr(package.config, {"tabeller": "tables", "diagram": "charts"}[config_key])
-    if inline:
-        source = SpecSource(package.config_source, package.config_display, (config_key,))
-        for name, value in inline.items():
-            specs[name] = validate_model(
-                model, value, source.raw, source.display, (config_key, name)
-            )
-            sources[name] = source
-    path = package.dir / file_name
-    if path.is_file():
-        raw = load_yaml_file(path, package.display(path))
-        if raw.data and not isinstance(raw.data, dict):
-            raise KommunrapportError(
-                f"{file_name} ska vara en samling namn: beskrivning",
-                Location(package.display(path), line=1),
-            )
-        source = SpecSource(raw, package.display(path), ())
-        for name, value in (raw.data or {}).items():
-            if name in specs:
-                raise KommunrapportError(
-                    f"{name!r} beskrivs både i report.yaml och i {file_name}",
-                    source.location(name),
-                    "Behåll en av beskrivningarna.",
-                )
-            specs[str(name)] = validate_model(model, value, raw, source.display, (str(name),))
-            sources[str(name)] = source
-    return specs, sources
+from .chart_stage import chart_block
+from .view_specs import CHARTS_FILE, TABLES_FILE, load_specs
 
 
 class DataContext:
@@ -102,16 +52,22 @@ class DataContext:
         self.findings = findings
         self.style = style
         self.reader = WorkbookReader(package.dir / "data", package.display)
-        self.table_specs, self.table_sources = _load_specs(
+        self.table_specs, self.table_sources = load_specs(
             package, TABLES_FILE, "tabeller", TableSpec
         )
-        self.chart_specs, self.chart_sources = _load_specs(
+        self.chart_specs, self.chart_sources = load_specs(
             package, CHARTS_FILE, "diagram", ChartSpec
         )
         self.views: dict[str, ViewData] = {}
         for name, spec in self.table_specs.items():
             self.views[name] = self._compute(name, spec)
-        self._check_equal_totals()
+        check_equal_totals(
+            self.views,
+            lambda name: self.table_sources[name].location(name),
+            self.findings,
+            self.render,
+            self.style,
+        )
 
     def _compute(self, name: str, spec: TableSpec) -> ViewData:
         location = self.table_sources[name].location(name)
@@ -134,58 +90,6 @@ class DataContext:
         """The scales of a view's status columns: printing the view uses them (legend)."""
         view = self.views.get(name)
         return [c.scale for c in view.columns if c.scale is not None] if view else []
-
-    # -- checks -----------------------------------------------------------------------------
-    def _check_equal_totals(self) -> None:
-        """``summera_lika: [andra_tabellen.Rad, tabell.Rad1 + Rad2]``: this table's total must
-        equal that row, or the sum of those rows, column by column (within the tolerance)."""
-        for name, view in self.views.items():
-            location = self.table_sources[name].location(name)
-            for reference in view.spec.equal_totals:
-                other_name, _, rows_text = reference.partition(".")
-                other = self.views.get(other_name.strip())
-                if other is None:
-                    raise KommunrapportError(
-                        f"summera_lika pekar på tabellen {other_name!r} som inte finns",
-                        location,
-                        f"Kända tabeller: {', '.join(sorted(self.views))}.",
-                    )
-                other_data = TableData(other)
-                theirs = (
-                    [other_data[key.strip()] for key in rows_text.split("+")]
-                    if rows_text
-                    else [other_data.total]
-                )
-                mine = TableData(view).total
-                label = " + ".join(row.text for row in theirs)
-                for column in view.columns:
-                    if column.format != "tal":
-                        continue
-                    try:
-                        a = mine[column.attribute]
-                        parts = [row[column.attribute] for row in theirs]
-                    except KommunrapportError:
-                        continue
-                    if not isinstance(a, Amount) or not all(isinstance(p, Amount) for p in parts):
-                        continue
-                    total = sum(p.value for p in parts)
-                    tolerance = 10.0**-column.decimals
-                    if view.spec.tolerance is not None:
-                        tolerance = convert(
-                            view.spec.tolerance,
-                            view.spec.source_unit or view.spec.unit,
-                            column.unit,
-                        )
-                    if abs(a.value - total) > tolerance + 1e-9:
-                        self.findings.warn(
-                            "summor-olika",
-                            f"{self.render(column.title, location)}: {name} {mine.text} är "
-                            f"{format_number(a.value, column.decimals, style=self.style)} men "
-                            f"{other_name} {label} är "
-                            f"{format_number(total, column.decimals, style=self.style)}",
-                            a.origin or location,
-                            "Summorna ska vara lika: kontrollera raderna i båda bladen.",
-                        )
 
     # -- template side ----------------------------------------------------------------------
     def template_names(self) -> dict[str, Any]:
@@ -249,111 +153,15 @@ class DataContext:
             )
         spec: ChartSpec = self.chart_specs[name]
         location = self.chart_sources[name].location(name)
-        if spec.table not in self.views:
-            raise KommunrapportError(
-                f"diagrammet bygger på tabellen {spec.table!r} som inte finns",
-                location,
-                f"Kända tabeller: {', '.join(sorted(self.views))}.",
-            )
-        view = self.views[spec.table]
-        table = TableData(view)
-
-        def text(value: str) -> str:
-            return render_string(env, value, context, location)
-
-        value_rows = [r for r in view.rows if r.row.kind not in ("rubrik", "kommentar")]
-        if spec.series_in == "kolumner":
-            rows = (
-                [table[str(k)] for k in spec.categories]
-                if spec.categories
-                else [table[r.row.key] for r in value_rows if r.row.kind not in ("summa", "varav")]
-            )
-            columns = [str(s) for s in spec.series]
-            series = [
-                (self._column_title(view, c, text), [self._number(r[c]) for r in rows])
-                for c in columns
-            ]
-            categories = [r.text for r in rows]
-            first = rows[0]._column(columns[0]) if rows else view.columns[0]
-        else:
-            keys = (
-                [str(c) for c in spec.categories]
-                if spec.categories
-                else [c.attribute for c in view.columns]
-            )
-            rows = [table[str(k)] for k in spec.series]
-            categories = [self._column_title(view, k, text) for k in keys]
-            series = [(r.text, [self._number(r[k]) for k in keys]) for r in rows]
-            first = rows[0]._column(keys[0]) if rows else view.columns[0]
-        percent = first.format == "procent"
-        data = ChartData(
-            categories,
-            series,
-            None if percent else first.unit,
-            percent,
-            first.decimals if not percent else max(first.decimals - 1, 0),
-        )
-        return ChartBlock(
-            spec.kind,
-            data,
-            text(spec.caption),
-            text(spec.alt),
-            spec.anchor or f"fig-{name.replace('_', '-')}",
-            spec.size,
-            media_dir,
-            self.style,
-            y_label=text(spec.y_label) if spec.y_label else None,
-            source=text(spec.source) if spec.source else None,
-            location=location,
-            cache_dir=chart_cache_dir(),
-        )
-
-    @staticmethod
-    def _number(value: Any) -> float | None:
-        """A chart point; an empty cell is a gap in the chart, not an error."""
-        if value is None or isinstance(value, (str, Missing)):
-            return None
-
-        return float(value)
-
-    @staticmethod
-    def _column_title(view: ViewData, key: str, text: Callable[[str], str]) -> str:
-        for column in view.columns:
-            if key in (column.attribute, column.key):
-                return text(column.title)
-        return key
+        return chart_block(name, spec, location, self.views, env, context, media_dir, self.style)
 
     # -- literal amounts --------------------------------------------------------------------
     @cached_property
     def known_amounts_kr(self) -> list[float]:
         """Every figure in the data, in kronor where the unit is known (for the text check)."""
-        values: list[float] = []
-        for view in self.views.values():
-            unit_factor = CURRENCY_FACTORS.get(view.spec.unit or "", None)
-            for row in view.rows:
-                for column in view.columns:
-                    value = row.values.get(column.key)
-                    if isinstance(value, (int, float)) and column.format == "tal":
-                        factor = CURRENCY_FACTORS.get(column.unit or "", unit_factor)
-                        if factor:
-                            values.append(abs(value) * factor)
-        return values
+        return known_amounts_kr(self.views.values())
 
     @cached_property
     def known_numbers(self) -> list[float]:
         """Every plain number in every workbook (cells of all sheets), for percent literals."""
-        numbers: list[float] = []
-        data_dir = self.package.dir / "data"
-        if not data_dir.is_dir():
-            return numbers
-        for path in sorted(data_dir.glob("*.xlsx")):
-            for name in self.reader.sheets_of(path.name):
-                try:
-                    sheet = self.reader.sheet(f"{path.name}/{name}")
-                except KommunrapportError:
-                    continue
-                for row in sheet.rows:
-                    for cell in row.cells.values():
-                        if is_number(cell.value):
-                            numbers.append(abs(float(cell.value)))
-        return numbers
+        return known_numbers(self.reader, self.package.dir / "data")
