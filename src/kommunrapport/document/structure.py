@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlparse
 
 from ..errors import Findings, KommunrapportError, Location
 from ..project.package import Package
+from .anchors import Anchors
 from .assemble import SECTION_CLASS
 from .pandoc_ast import Node, attr_value, get_attr, map_blocks, span, stringify, walk_inlines
 
@@ -59,6 +60,8 @@ class DocumentStructurer:
         self.images: dict[str, Path] = {}
         # heading id → ("avsnitt", "4.2") or ("rubrik", title), for ref() to sections
         self.heading_references: dict[str, tuple[str, str]] = {}
+        # hidden bookmarks that tie each paragraph to its section file (import-docx)
+        self.anchors = Anchors()
 
     # -- sections -------------------------------------------------------------------------
     def flatten_sections(
@@ -92,6 +95,7 @@ class DocumentStructurer:
             self._sanitize_block(node, source)
             if node.get("t") == "RawBlock":
                 continue
+            self.anchors.mark(node, source)
             out.append(node)
         return out
 
