@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from kommunrapport.document.table_model import (
-    CHAR_TWIPS,
-    Cell,
-    Column,
-    RenderTable,
-    Row,
-    column_widths,
-)
+from kommunrapport.document.table_model import Cell, Column, RenderTable, Row
+from kommunrapport.document.table_widths import CHAR_TWIPS, column_widths
 
 TEXT_WIDTH = 9070  # twips: A4 with 2,5 cm margins
 

@@ -22,7 +22,9 @@ from ..text.swedish_format import NumberStyle, format_number, format_percent
 from .blocks import RenderContext
 from .ooxml import paragraph, text_run
 from .pandoc_ast import Node, attr, para, raw_block, text_inlines
-from .table_model import Cell, Column, RenderTable, Row, caption_docx, html_table
+from .table_docx import caption_docx
+from .table_html import html_table
+from .table_model import Cell, Column, RenderTable, Row
 
 _SOURCE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 

@@ -30,7 +30,9 @@ from .blocks import BlockRegistry, RenderContext
 from .pandoc_ast import Node, raw_block
 from .risk_matrix import risk_matrix_block
 from .status_cells import Legend, status_cell
-from .table_model import Cell, Column, RenderTable, Row, docx_table, html_table
+from .table_docx import docx_table
+from .table_html import html_table
+from .table_model import Cell, Column, RenderTable, Row
 
 COMMENT_DIR = "kommentarer"
 # The heading of the name column, by sheet: "Namn" reads poorly above a list of activities.

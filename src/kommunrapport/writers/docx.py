@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from ..document.pandoc_ast import Node
-from ..document.table_model import LANDSCAPE_MARKER
+from ..document.table_docx import LANDSCAPE_MARKER
 from ..text.swedish_format import DECIMAL, LIST_SEPARATOR
 from .pandoc import ast_to_bytes
 
