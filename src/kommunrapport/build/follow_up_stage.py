@@ -19,12 +19,14 @@ from ..data.workbook import WorkbookReader
 from ..document.blocks import BlockRegistry
 from ..document.goal_blocks import FollowUpHelpers, check_comment_files
 from ..errors import Findings
-from ..followup.goal_data import ColumnScales, GoalConfig, RowTree, read_goal_tree
+from ..followup.goal_data import GoalConfig, read_goal_tree
 from ..followup.internal_control import (
     InternalControl,
     InternalControlConfig,
     read_internal_control,
 )
+from ..followup.level_reader import ColumnScales
+from ..followup.row_tree import RowTree
 from ..project.config import fold, validate_model
 from ..project.labels import Labels
 from ..project.package import Package

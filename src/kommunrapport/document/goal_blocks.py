@@ -20,8 +20,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ..data.status_scales import Scale, StatusValue, find_scale
 from ..data.workbook import is_number, normalize
 from ..errors import Findings, KommunrapportError, Location
-from ..followup.goal_data import PERCENT_CONVENTIONS, GoalRow, RowTree, format_plain
+from ..followup.goal_rows import GoalRow, format_plain
+from ..followup.goal_sheets import PERCENT_CONVENTIONS
 from ..followup.internal_control import InternalControl
+from ..followup.row_tree import RowTree
 from ..project.labels import Labels
 from ..project.package import Package
 from ..text.swedish_format import NumberStyle, format_number, format_percent

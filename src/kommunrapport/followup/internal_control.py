@@ -19,7 +19,9 @@ from ..data.status_scales import StatusValue
 from ..data.workbook import WorkbookReader, describe, is_number, normalize
 from ..errors import Findings, KommunrapportError
 from ..project.config import Model
-from .goal_data import ColumnScales, GoalRow, LevelReader, RowTree
+from .goal_rows import GoalRow
+from .level_reader import ColumnScales, LevelReader
+from .row_tree import RowTree
 
 DEFAULT_IC_WORKBOOK = "intern_kontroll.xlsx"
 IC_SHEETS = {"processer": 1, "risker": 2, "kontrollmoment": 3, "aktiviteter": 3}
