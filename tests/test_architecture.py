@@ -30,7 +30,6 @@ MAX_CLASS_LINES = 250
 # enough (the test below fails while a listed module already fits, so the list only shrinks).
 STILL_TOO_LARGE = {
     "authoring/rollover.py",
-    "document/goal_blocks.py",
 }
 
 
