@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -24,6 +25,7 @@ from jinja2 import (
     UndefinedError,
 )
 from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.ext import Extension
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -87,6 +89,46 @@ def _bytecode_cache() -> QuietBytecodeCache | None:
     return QuietBytecodeCache(str(folder))
 
 
+# Block tags on their own line leave no trace (trim_blocks, lstrip_blocks). A tag that ends a line
+# which also holds text gets Jinja's '+' ("keep the newline"), so "{% if a %}Text.{% endif %}"
+# between blank lines stays a paragraph and "ord {% if a %}x{% endif %}" + newline does not glue
+# to the next line. Only '+' is inserted, so line numbers in error messages stay the same.
+_TEMPLATE_TAG = re.compile(
+    r"(?P<raw>\{%[-+]?\s*raw\s*[-+]?%\})(?P<body>.*?)(?P<endraw>\{%[-+]?\s*endraw\s*[-+]?%\})"
+    r"|\{%.*?%\}|\{#.*?#\}",
+    re.S,
+)
+
+
+def keep_text_newlines(source: str) -> str:
+    """Mark each block tag or comment that ends a line holding text with '+' (see above)."""
+    tags: list[tuple[int, int]] = []
+    for match in _TEMPLATE_TAG.finditer(source):
+        if match.group("raw"):
+            tags += [match.span("raw"), match.span("endraw")]
+        else:
+            tags.append(match.span())
+    masked = list(source)
+    for start, end in tags:
+        masked[start:end] = " " * (end - start)
+    text = "".join(masked)
+    marks = []
+    for start, end in tags:
+        ends_line = source.startswith(("\n", "\r\n"), end)
+        controlled = source[end - 3 : end - 2] in ("-", "+")
+        line_start = text.rfind("\n", 0, start) + 1
+        if ends_line and not controlled and text[line_start:end].strip():
+            marks.append(end - 2)
+    for position in reversed(marks):
+        source = source[:position] + "+" + source[position:]
+    return source
+
+
+class _KeepTextNewlines(Extension):
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return keep_text_newlines(source)
+
+
 def make_environment(
     folders: list[Path],
     display: Callable[[Path], str],
@@ -100,7 +142,7 @@ def make_environment(
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        extensions=["jinja2.ext.loopcontrols"],
+        extensions=["jinja2.ext.loopcontrols", _KeepTextNewlines],
         bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(filters or {})
