@@ -1,301 +1,301 @@
-"""Benchmark: how fast kommunrapport builds, next to plain pandoc on the same text.
+"""Benchmark: kommunrapport measured the way users run it.
 
-    python bench/run.py [--repeat 5] [--write-readme]
+    python bench/run.py [--repeat 5] [--repeat-slow 3] [--skip r,jobb] [--write-readme]
 
-From one run it reports:
+Every figure comes from whole commands (``kommunrapport build …``, ``pandoc …``,
+``Rscript …``) started as processes, in interleaved rounds on the same machine state, with
+CPU time and memory of the whole process tree. See bench/README.md for what is compared and
+why; ``--write-readme`` rewrites its results section.
 
-1. our DOCX + HTML build of the Kalmar package against plain pandoc converting the same
-   assembled Markdown (``DocumentSource.assemble``) to DOCX and HTML;
-2. the PDF build (two PDFs per document: PDF/UA and PDF/A);
-3. a rebuild with unchanged sources (the build cache), in the process and as a command;
-4. peak memory of a full build (all formats) in a fresh process;
-5. build time for a report 1×, 4× and 16× the size of Kalmar (its sections, tables and charts
-   replicated in a generated package);
-6. build time for 1, 2 and 4 copies of the package, one process per core against one by one.
+Sections (``--skip``/``--only`` take their names):
 
-Times are medians of ``--repeat`` runs measured with ``time.perf_counter``. Every build runs
-with the cache off (``use_cache=False``) except where the cache is what is measured.
+    pandoc   our DOCX + HTML build of Kalmar (warm cache, and a first build with an empty
+             cache) against plain pandoc making DOCX and standalone HTML of the same Markdown
+    minne    peak memory of the whole process tree (DOCX + HTML, all formats, first build)
+    ombygge  a rebuild with unchanged sources, as a command, next to Python's bare start
+    alla     all formats against DOCX + HTML
+    pdf      our PDF against the pandoc → typst floor (once the toolkit's PDF uses typst)
+    jobb     four copies of Kalmar with -j 1 and -j 2 (all formats, and DOCX + HTML)
+    r        R Markdown + flextable on the same content against our DOCX + HTML
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import platform
-import re
-import shutil
-import statistics
-import subprocess
+import shlex
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-import yaml
+import paired
+import report
+import rmarkdown
+import tree
+import workloads as w
+from report import Results, number, ratio_text, seconds
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from kommunrapport.build.document_source import DocumentSource  # noqa: E402
-from kommunrapport.build.package_context import PackageContext  # noqa: E402
-from kommunrapport.build.pipeline import build_package  # noqa: E402
-from kommunrapport.build.scheduler import available_cores  # noqa: E402
-from kommunrapport.project.package import load_package  # noqa: E402
-from kommunrapport.writers.pandoc import MARKDOWN_FORMAT, pandoc_path  # noqa: E402
-
-PACKAGE = "kalmar-ks-arsrapport-2022"
-DOCX_HTML = ("docx", "html")
-SCALES = (1, 4, 16)
-PACKAGE_COUNTS = (1, 2, 4)
-SCALED_DOCUMENT = "arsrapport"
+SECTIONS = ("pandoc", "minne", "ombygge", "alla", "pdf", "jobb", "r")
+DOCX_HTML_LABEL = "DOCX + HTML"
 
 
-def median_time(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def say(text: str) -> None:
+    print(text, flush=True)
 
 
-def run_measured(command: list[str]) -> tuple[float, int]:
-    """Wall time and peak resident memory (MiB, largest of the process and its children)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"misslyckades: {' '.join(command)}")
-    return seconds, usage.ru_maxrss // 1024
-
-
-# -- plain pandoc on the same Markdown ----------------------------------------------------------
-
-
-def assembled_markdown(package_dir: Path) -> list[tuple[str, str]]:
-    """(document id, Markdown) exactly as our build hands it to pandoc."""
-    shared = PackageContext(load_package(package_dir))
-    source = DocumentSource(shared, lambda: Path(tempfile.mkdtemp()))
-    return [
-        (doc.id, source.assemble(index, doc)[1])
-        for index, doc in enumerate(shared.config.documents)
-    ]
-
-
-def plain_pandoc(documents: list[tuple[str, str]], workdir: Path) -> None:
-    pandoc = pandoc_path()
-    for doc_id, markdown in documents:
-        source = workdir / f"{doc_id}.md"
-        source.write_text(markdown, encoding="utf-8")
-        for target, name in (("docx", f"{doc_id}.docx"), ("html5", f"{doc_id}.html")):
-            command = [pandoc, "-f", MARKDOWN_FORMAT, "-t", target, "--standalone", "--toc"]
-            command += ["--metadata", f"title={doc_id}", "-o", str(workdir / name), str(source)]
-            subprocess.run(command, check=True, capture_output=True)
-
-
-# -- generated packages -----------------------------------------------------------------------
-
-CALL = re.compile(r"""\b(tabell|diagram)\(\s*(["'])(\w+)\2""")
-
-
-def scaled_package(source: Path, target: Path, factor: int) -> Path:
-    """A copy of ``source`` with only its annual report, whose sections (text, tables,
-    charts) are repeated ``factor`` times. Copy k gets its own section files and its own table
-    and chart views, because table and chart ids must be unique in a document."""
-    shutil.copytree(source, target)
-    config_path = target / "report.yaml"
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    tables = yaml.safe_load((target / "tabeller.yaml").read_text(encoding="utf-8")) or {}
-    charts_path = target / "diagram.yaml"
-    charts = {}
-    if charts_path.is_file():
-        charts = yaml.safe_load(charts_path.read_text(encoding="utf-8")) or {}
-    report = next(d for d in config["dokument"] if d["id"] == SCALED_DOCUMENT)
-    config["dokument"] = [report]  # only the report: its size is exactly factor × Kalmar's
-    original = report["disposition"]
-
-    def copy_entries(entries: list[dict], copy: int) -> list[dict]:
-        out = []
-        for entry in entries:
-            entry = dict(entry)
-            if "fil" in entry:
-                relative = Path(entry["fil"])
-                new_relative = relative.parent / f"kopia{copy}" / relative.name
-                text = (source / relative).read_text(encoding="utf-8")
-
-                def rename(match: re.Match[str], copy: int = copy) -> str:
-                    kind, quote, name = match.groups()
-                    views = tables if kind == "tabell" else charts
-                    new_name = f"{name}_k{copy}"
-                    if name in views:
-                        views[new_name] = dict(views[name])
-                    return f"{kind}({quote}{new_name}{quote}"
-
-                destination = target / new_relative
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                destination.write_text(CALL.sub(rename, text), encoding="utf-8")
-                entry["fil"] = new_relative.as_posix()
-            if "underavsnitt" in entry:
-                entry["underavsnitt"] = copy_entries(entry["underavsnitt"], copy)
-            out.append(entry)
-        return out
-
-    report["disposition"] = list(original)
-    for copy in range(2, factor + 1):
-        report["disposition"] += copy_entries(original, copy)
-    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
-    (target / "tabeller.yaml").write_text(
-        yaml.safe_dump(tables, allow_unicode=True, sort_keys=False), "utf-8"
+def section_pandoc(s: w.Scratch, assembled: w.Assembled, repeat: int, results: Results) -> None:
+    say("Vår DOCX + HTML mot ren pandoc …")
+    rounds = paired.interleaved(
+        {
+            "varm": w.our_build(s, w.DOCX_HTML),
+            "första": w.our_build(s, w.DOCX_HTML, first=True),
+            "pandoc": w.plain_pandoc(assembled, s.folder / "pandoc"),
+        },
+        repeat,
+        progress=say,
     )
-    if charts:
-        charts_path.write_text(yaml.safe_dump(charts, allow_unicode=True, sort_keys=False), "utf-8")
-    return target
+    warm, first = rounds.ratio("varm", "pandoc"), rounds.ratio("första", "pandoc")
+    results.figure(
+        "DOCX + HTML mot ren pandoc, varm cache (vägg)",
+        ratio_text(rounds, "varm", "pandoc"),
+        "≤ 1,3×",
+        warm <= 1.3,
+    )
+    results.figure(
+        "DOCX + HTML mot ren pandoc, varm cache (CPU)", ratio_text(rounds, "varm", "pandoc", "cpu")
+    )
+    results.figure(
+        "DOCX + HTML mot ren pandoc, första bygget, tom cache (vägg)",
+        ratio_text(rounds, "första", "pandoc"),
+        "≤ 2×",
+        first <= 2,
+    )
+    results.figure(
+        "DOCX + HTML mot ren pandoc, första bygget (CPU)",
+        ratio_text(rounds, "första", "pandoc", "cpu"),
+    )
+    results.times(
+        rounds,
+        {
+            "varm": "`kommunrapport build` DOCX + HTML, varm cache",
+            "första": "`kommunrapport build` DOCX + HTML, första bygget (tom cache och utmapp)",
+            "pandoc": f"ren pandoc: {2 * len(assembled.documents)} kommandon i följd",
+        },
+    )
 
 
-def words(package_dir: Path) -> int:
-    return sum(len(markdown.split()) for _id, markdown in assembled_markdown(package_dir))
+def section_memory(s: w.Scratch, assembled: w.Assembled, repeat: int, results: Results) -> None:
+    say("Minne, hela processträdet …")
+    cases = [
+        ("`kommunrapport build` DOCX + HTML, varm cache", w.our_build(s, w.DOCX_HTML, memory=True)),
+        (
+            "`kommunrapport build` alla format, varm cache",
+            w.our_build(s, w.ALL_FORMATS, memory=True),
+        ),
+        (
+            "`kommunrapport build` alla format, första bygget",
+            w.our_build(s, w.ALL_FORMATS, first=True, memory=True),
+        ),
+        ("ren pandoc, DOCX + HTML", w.plain_pandoc(assembled, s.folder / "pandoc", memory=True)),
+    ]
+    peaks = {}
+    for label, side in cases:
+        runs = [side() for _ in range(repeat)]
+        worst = max(runs, key=lambda r: r.peak_rss or 0)
+        results.memory.append((label, worst))
+        peaks[label] = worst
+        rss, pss = number(worst.peak_rss or 0, 0), number(worst.peak_pss or 0, 0)
+        say(f"    {label}: RSS {rss} MiB, PSS {pss} MiB")
+    for label, key in (
+        ("Minne, DOCX + HTML (högsta RSS-summa; PSS-summa)", cases[0][0]),
+        ("Minne, alla format (högsta RSS-summa; PSS-summa)", cases[1][0]),
+    ):
+        run = peaks[key]
+        value = f"{number(run.peak_rss or 0, 0)} MiB; {number(run.peak_pss or 0, 0)} MiB"
+        target = "≤ 300 MiB" if "alla" in label else ""
+        met = (run.peak_rss or 0) <= 300 if target else None
+        results.figure(label, value, target, met)
 
 
-# -- the run ----------------------------------------------------------------------------------
+def section_rebuild(s: w.Scratch, repeat: int, results: Results) -> None:
+    say("Ombygge utan ändrade källor …")
+    rounds = paired.interleaved(
+        {"ombygge": w.unchanged_rebuild(s), "python": w.python_start()}, repeat, progress=say
+    )
+    rebuild = rounds.median("ombygge")
+    results.figure(
+        "Ombygge med oförändrade källor, som kommando (median)",
+        f"{seconds(rebuild)} (Pythons egen start: {seconds(rounds.median('python'))})",
+        "≤ 0,1 s",
+        rebuild <= 0.1,
+    )
+    results.times(
+        rounds,
+        {"ombygge": "`kommunrapport build` utan ändringar", "python": "`python -c pass`"},
+    )
+
+
+def section_all_formats(s: w.Scratch, repeat: int, results: Results) -> None:
+    say("Alla format mot DOCX + HTML …")
+    rounds = paired.interleaved(
+        {"alla": w.our_build(s, w.ALL_FORMATS), "docx": w.our_build(s, w.DOCX_HTML)},
+        repeat,
+        progress=say,
+    )
+    results.figure(
+        "Alla format mot DOCX + HTML (vägg)",
+        ratio_text(rounds, "alla", "docx"),
+        "≤ 2×",
+        rounds.ratio("alla", "docx") <= 2,
+    )
+    results.times(rounds, {"alla": "`kommunrapport build` alla format, varm cache"})
+
+
+def section_pdf(s: w.Scratch, assembled: w.Assembled, repeat: int, results: Results) -> None:
+    engine = w.toolkit_pdf_engine()
+    if engine != "typst":
+        results.note(
+            f"PDF mot golvet pandoc → typst hoppades över: verktygets PDF görs ännu med {engine}."
+        )
+        return
+    if not w.typst_available():
+        results.note("PDF mot golvet pandoc → typst hoppades över: paketet typst saknas.")
+        return
+    say("PDF mot pandoc → typst …")
+    rounds = paired.interleaved(
+        {"pdf": w.our_build(s, ("pdf",)), "golv": w.typst_floor(assembled, s.folder / "typst")},
+        repeat,
+        progress=say,
+    )
+    results.figure(
+        "PDF mot pandoc → typst på samma Markdown (vägg)", ratio_text(rounds, "pdf", "golv")
+    )
+    results.figure("PDF mot pandoc → typst (CPU)", ratio_text(rounds, "pdf", "golv", "cpu"))
+    results.times(
+        rounds,
+        {
+            "pdf": "`kommunrapport build` PDF, varm cache",
+            "golv": "pandoc -t typst och typst.compile, per dokument",
+        },
+    )
+
+
+def section_jobs(s: w.Scratch, repeat: int, results: Results) -> None:
+    for formats, name in ((w.ALL_FORMATS, "alla format"), (w.DOCX_HTML, DOCX_HTML_LABEL)):
+        say(f"Fyra paket, -j 1 mot -j 2, {name} …")
+        rounds = paired.interleaved(
+            {"j1": w.jobs_build(s, 4, formats, 1), "j2": w.jobs_build(s, 4, formats, 2)},
+            repeat,
+            progress=say,
+        )
+        results.figure(
+            f"Fyra paket, `-j 2` mot `-j 1`, {name} (uppsnabbning, vägg)",
+            ratio_text(rounds, "j1", "j2"),
+            "≥ 1,6×",
+            rounds.ratio("j1", "j2") >= 1.6,
+        )
+        results.times(
+            rounds,
+            {"j1": f"fyra paket, {name}, `-j 1`", "j2": f"fyra paket, {name}, `-j 2`"},
+        )
+
+
+def section_r(s: w.Scratch, assembled: w.Assembled, repeat: int, results: Results) -> None:
+    reason = rmarkdown.missing_r()
+    if reason:
+        results.note(f"R Markdown + flextable hoppades över: {reason}.")
+        return
+    say("R Markdown + flextable mot vår DOCX + HTML …")
+    rounds = paired.interleaved(
+        {
+            "r": rmarkdown.r_markdown(assembled, s.folder / "rmarkdown"),
+            "vi": w.our_build(s, w.DOCX_HTML),
+        },
+        repeat,
+        progress=say,
+    )
+    results.figure(
+        "R Markdown + flextable mot vår DOCX + HTML (vi är … gånger snabbare, vägg)",
+        ratio_text(rounds, "r", "vi"),
+        "≥ 5×",
+        rounds.ratio("r", "vi") >= 5,
+    )
+    results.figure(
+        "R Markdown + flextable mot vår DOCX + HTML (CPU)", ratio_text(rounds, "r", "vi", "cpu")
+    )
+    results.times(rounds, {"r": "`Rscript render.R`: alla dokument till DOCX och HTML"})
+
+
+def parse_sections(text: str) -> set[str]:
+    names = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = names - set(SECTIONS)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"okänd del: {', '.join(sorted(unknown))}")
+    return names
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--write-readme", action="store_true", help="skriv bench/README.md")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="omgångar för de snabba jämförelserna"
+    )
+    parser.add_argument(
+        "--repeat-slow", type=int, default=3, help="omgångar för alla format, -j, PDF och R"
+    )
+    parser.add_argument("--memory-repeat", type=int, default=2, help="körningar per minnesmätning")
+    parser.add_argument("--skip", type=parse_sections, default=set(), help="delar att hoppa över")
+    parser.add_argument("--only", type=parse_sections, default=None, help="bara dessa delar")
+    parser.add_argument(
+        "--write-readme", action="store_true", help="skriv in resultatet i bench/README.md"
+    )
     args = parser.parse_args()
-    repeat = args.repeat
-    cores = available_cores()
-    lines: list[str] = []
+    chosen = [n for n in SECTIONS if (args.only is None or n in args.only) and n not in args.skip]
+    command = shlex.join(["python", "bench/run.py", *sys.argv[1:]])
+    load_start = os.getloadavg()
+    r_version = None if rmarkdown.missing_r() else rmarkdown.r_version()
+    typst_version = None
+    if w.typst_available():
+        from importlib.metadata import version
 
-    def say(text: str = "") -> None:
-        print(text, flush=True)
-        lines.append(text)
-
-    with tempfile.TemporaryDirectory(prefix="kr-bench-") as scratch:
-        work = Path(scratch)
-        content = work / "repo" / "content"
-        content.mkdir(parents=True)
-        package = content / PACKAGE
-        shutil.copytree(ROOT / "content" / PACKAGE, package)
-        out = work / "out"
-
-        def ours(formats: tuple[str, ...], package_dir: Path = package) -> Callable[[], object]:
-            return lambda: build_package(package_dir, out, formats, use_cache=False)
-
-        ours(DOCX_HTML)()  # warm up: imports, fonts, pandoc's first start
-        documents = assembled_markdown(package)
-        package_words = words(package)
-        pandoc_dir = work / "pandoc"
-        pandoc_dir.mkdir()
-        plain_pandoc(documents, pandoc_dir)
-
-        t_ours = median_time(ours(DOCX_HTML), repeat)
-        os.environ["KOMMUNRAPPORT_CACHE"] = "0"  # every chart drawn anew, as on a first build
-        t_ours_cold = median_time(ours(DOCX_HTML), repeat)
-        del os.environ["KOMMUNRAPPORT_CACHE"]
-        t_pandoc = median_time(lambda: plain_pandoc(documents, pandoc_dir), repeat)
-        t_pdf = median_time(ours(("pdf",)), max(1, repeat // 2))
-        t_all = median_time(ours(("docx", "html", "pdf")), max(1, repeat // 2))
-
-        build_package(package, out, ("docx", "html", "pdf"))  # fill the cache
-        t_cached = median_time(lambda: build_package(package, out, ("docx", "html", "pdf")), repeat)
-        cli = [sys.executable, "-m", "kommunrapport.cli", "build", "--root", str(work / "repo")]
-        cli += ["--output", str(out), "-q", PACKAGE]
-        t_cached_cli = statistics.median(run_measured(cli)[0] for _ in range(repeat))
-        t_import = statistics.median(
-            run_measured([sys.executable, "-c", "import kommunrapport.builder"])[0]
-            for _ in range(repeat)
+        typst_version = version("typst")
+    facts = report.machine_facts(w.pandoc_binary(), r_version, typst_version)
+    for fact in facts:
+        say(fact)
+    say(f"Lastmedel vid start: {report.load_text(load_start)}")
+    results = Results()
+    with tempfile.TemporaryDirectory(prefix="kr-bench-") as folder:
+        s = w.Scratch.create(Path(folder))
+        say("Fyller cachen (diagram, mallar) med ett bygge av alla format …")
+        w.warm_up_cache(s)
+        assembled = w.assemble(s)
+        package_line = (
+            f"Paket: {w.PACKAGE}, {len(assembled.documents)} dokument, {assembled.words} ord "
+            "Markdown till pandoc."
         )
-        t_full_cli, peak = run_measured([*cli, "--force"])
-
-        scale_rows = []
-        for factor in SCALES:
-            folder = work / "skala" / "content" / f"kalmar-x{factor}"
-            target = scaled_package(package, folder, factor)
-            count = words(target)
-            seconds = median_time(ours(DOCX_HTML, target), max(1, repeat // 2))
-            seconds_pdf = median_time(ours(("pdf",), target), 1)
-            scale_rows.append((factor, count, seconds, seconds_pdf))
-
-        count_rows = []
-        for count in PACKAGE_COUNTS:
-            repo = work / f"paket-{count}"
-            for n in range(count):
-                shutil.copytree(package, repo / "content" / f"paket-{n + 1}")
-            row = [count]
-            for jobs in (1, cores):
-                command = [sys.executable, "-m", "kommunrapport.cli", "build", "--root", str(repo)]
-                command += ["--output", str(work / f"ut-{count}-{jobs}"), "-q", "--force"]
-                command += ["--format", "docx,html,pdf", "-j", str(jobs)]
-                row.append(statistics.median(run_measured(command)[0] for _ in range(2)))
-            count_rows.append(tuple(row))
-
-    say(f"Maskin: {platform.machine()}, {cores} kärnor, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}")  # fmt: skip
-    say(f"Paket: {PACKAGE}, {len(documents)} dokument, {package_words} ord "
-        f"Markdown; median av {repeat} körningar.")  # fmt: skip
-    say()
-    say("| Mätning | Tid |")
-    say("| --- | ---: |")
-    say(
-        f"| Vår DOCX + HTML (i processen, utan byggcache; diagram ur diagramcachen) | "
-        f"{t_ours:.2f} s |"
-    )
-
-    say(f"| Ren pandoc, samma Markdown → DOCX + HTML | {t_pandoc:.2f} s |")
-    say(f"| **Kvot vår / pandoc** | **{t_ours / t_pandoc:.2f}×** (mål ≤ 1,5×) |")
-    say(
-        f"| Vår DOCX + HTML, alla diagram ritade på nytt (ingen diagramcache) | "
-        f"{t_ours_cold:.2f} s |"
-    )
-    say(f"| Kvot utan diagramcache / pandoc | {t_ours_cold / t_pandoc:.2f}× |")
-
-    say(f"| PDF (PDF/UA + PDF/A per dokument) | {t_pdf:.2f} s |")
-    say(f"| Alla format (DOCX + HTML + PDF) | {t_all:.2f} s |")
-    say(f"| Ombygge, oförändrade källor (i processen) | {t_cached * 1000:.0f} ms (mål < 300 ms) |")
-    say(f"| Ombygge, oförändrade källor (kommandot, med Pythons start) | {t_cached_cli:.2f} s |")
-    say(f"| varav `import kommunrapport.builder` i en ny process | {t_import:.2f} s |")
-    say(f"| Helt bygge som kommando (alla format) | {t_full_cli:.2f} s |")
-    say(f"| Högsta minnesanvändning, helt bygge | {peak} MiB |")
-    say()
-    say(f"Storlek: dokumentet {SCALED_DOCUMENT} ensamt i ett genererat paket, med Kalmars")
-    say("avsnitt, tabeller och diagram upprepade. 'Per ord mot 1×' är tiden per ord delad med")
-    say("1×-dokumentets tid per ord: 1,00 är linjär tillväxt; under 1 fördelas fasta kostnader.")
-    say()
-    say("| Storlek | Ord | DOCX + HTML | per ord mot 1× | PDF | per ord mot 1× |")
-    say("| --- | ---: | ---: | ---: | ---: | ---: |")
-    _f, base_words, base, base_pdf = scale_rows[0]
-    for factor, count, seconds, seconds_pdf in scale_rows:
-        growth = count / base_words
-        say(f"| {factor}× | {count} | {seconds:.2f} s | {seconds / base / growth:.2f} | "
-            f"{seconds_pdf:.2f} s | {seconds_pdf / base_pdf / growth:.2f} |")  # fmt: skip
-    say()
-    say(f"Antal paket (kopior av Kalmar, alla format, `--force`), en process mot `-j {cores}`:")
-    say()
-    say(f"| Paket | `-j 1` | `-j {cores}` | Uppsnabbning |")
-    say("| ---: | ---: | ---: | ---: |")
-    for count, serial, parallel in count_rows:
-        say(f"| {count} | {serial:.2f} s | {parallel:.2f} s | {serial / parallel:.2f}× |")
-
+        try:
+            if "pandoc" in chosen:
+                section_pandoc(s, assembled, args.repeat, results)
+            if "minne" in chosen:
+                section_memory(s, assembled, args.memory_repeat, results)
+            if "ombygge" in chosen:
+                section_rebuild(s, args.repeat, results)
+            if "alla" in chosen:
+                section_all_formats(s, args.repeat_slow, results)
+            if "pdf" in chosen:
+                section_pdf(s, assembled, args.repeat_slow, results)
+            if "jobb" in chosen:
+                section_jobs(s, args.repeat_slow, results)
+            if "r" in chosen:
+                section_r(s, assembled, args.repeat_slow, results)
+        except tree.CommandFailed as error:
+            raise SystemExit(f"ett kommando misslyckades: {error}") from None
+    load_end = os.getloadavg()
+    block = report.render(results, command, facts, load_start, load_end, package_line)
+    say("")
+    say(block)
     if args.write_readme:
-        write_readme(lines, repeat)
+        report.write_readme(block)
     return 0
-
-
-def write_readme(lines: list[str], repeat: int) -> None:
-    readme = Path(__file__).with_name("README.md")
-    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
-    start, end = "<!-- resultat:start -->", "<!-- resultat:slut -->"
-    command = f"python bench/run.py --repeat {repeat} --write-readme"
-    block = f"{start}\n\nKommando: `{command}`\n\n" + "\n".join(lines) + f"\n\n{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    readme.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
