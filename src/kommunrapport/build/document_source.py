@@ -12,12 +12,14 @@ from ..document.blocks import BlockRegistry
 from ..document.memo import MemoHead, Signatures
 from ..project.config import DocumentSpec
 from ..text.context import document_facts
+from ..text.markdown_text import markdown_helper
 from ..text.outline import RenderedSection, SectionRenderer, document_outline
 from ..text.templating import render_template
 from .metadata import cover_facts
 from .package_context import PackageContext
 
 PAGE_BREAK_MARKDOWN = "\n\n::: {.kr-pagebreak}\n:::\n\n"
+TEXT_HELPERS = {"uppräkning"}  # helpers whose result is text from the data, not Markdown
 
 
 class DocumentSource:
@@ -35,8 +37,8 @@ class DocumentSource:
         context["dokument"] = document_facts(doc, title, subtitle)
         context["dokumentlista"] = shared.document_list()
         context["bilagor"] = shared.appendices()
-        context["ref"] = registry.reference
-        context["sidbrytning"] = lambda: PAGE_BREAK_MARKDOWN
+        context["ref"] = markdown_helper(registry.reference)
+        context["sidbrytning"] = markdown_helper(lambda: PAGE_BREAK_MARKDOWN)
         decision = shared.config.decision
         if decision is not None:
             location = shared.package.config_location("förslag_till_beslut")
@@ -71,7 +73,7 @@ class DocumentSource:
                 shared.data.chart_block(name, shared.env, context, self.media_dir())
             )
 
-        return {
+        helpers = {
             **follow_up.functions(),
             "tabell": tabell,
             "diagram": diagram,
@@ -79,6 +81,12 @@ class DocumentSource:
             "underskrifter_block": lambda: registry.placeholder(
                 Signatures(config.signatories, config.signature_heading)
             ),
+        }
+        # the helpers build Markdown (placeholders, status spans, comments): trusted, unlike
+        # values, which {{ … }} prints as text; uppräkning() joins data and stays text
+        return {
+            name: helper if name in TEXT_HELPERS else markdown_helper(helper)
+            for name, helper in helpers.items()
         }
 
     def render_sections(

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..errors import Findings, KommunrapportError, Location
 from ..project.package import Package
 from ..project.yaml_lines import load_yaml_file
+from .markdown_text import unescape_markdown
 from .outline import RenderedSection
 
 PATTERNS_FILE = "kontroller/platshallare.yaml"
@@ -169,7 +170,9 @@ class PlaceholderCheck:
             source_lines = self._read_source(section.source)
             for hit in find_hits(section.title, self.patterns):
                 self._report(hit, section.source, source_lines, findings, near=1)
-            for hit in find_hits(section.body, self.patterns):
+            # a value printed with {{ }} is escaped for Markdown ("\\[Skriv här\\]"): search the
+            # text as the reader sees it
+            for hit in find_hits(unescape_markdown(section.body), self.patterns):
                 self._report(hit, section.source, source_lines, findings, near=hit.line)
 
     def _report(

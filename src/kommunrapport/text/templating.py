@@ -32,6 +32,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ..errors import KommunrapportError, Location
 from ..project.frontmatter import split_front_matter
 from ..project.user_cache import cache_dir
+from .markdown_text import as_markdown, markdown_value, settle_values
 
 
 class PackageLoader(BaseLoader):
@@ -138,7 +139,9 @@ def make_environment(
     env = ImmutableSandboxedEnvironment(
         loader=PackageLoader(folders, display),
         undefined=StrictUndefined,
-        autoescape=False,
+        # every {{ value }} is text, not Markdown syntax (markdown_text); trusted Markdown is Markup
+        autoescape=True,
+        finalize=markdown_value,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -146,6 +149,7 @@ def make_environment(
         bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(filters or {})
+    env.filters["markdown"] = as_markdown
     env.globals.update(globals_ or {})
     return env
 
@@ -179,7 +183,7 @@ def render_template(
     display: Callable[[Path], str] = env.loader.display  # type: ignore[union-attr]
     try:
         template = env.get_template(name)
-        return template.render(context)
+        return settle_values(template.render(context))
     except TemplateSyntaxError as exc:
         shown = display(Path(exc.filename)) if exc.filename else display_name
         raise KommunrapportError(
@@ -224,14 +228,25 @@ def render_template(
         ) from None
 
 
+def text_environment(env: ImmutableSandboxedEnvironment) -> ImmutableSandboxedEnvironment:
+    """``env`` for plain text (titles, captions, column headings: not Markdown): values are
+    printed as they are, without Markdown escaping."""
+    plain = getattr(env, "_plain_text_overlay", None)
+    if plain is None:
+        plain = env.overlay(autoescape=False, finalize=None)
+        env._plain_text_overlay = plain  # type: ignore[attr-defined]
+    return plain
+
+
 def render_string(
     env: ImmutableSandboxedEnvironment, text: str, context: Mapping[str, Any], location: Location
 ) -> str:
-    """Render a short template held in configuration, such as a title with ``{{ år }}``."""
+    """Render a short template held in configuration, such as a title with ``{{ år }}``, as
+    plain text (values are not escaped for Markdown)."""
     if "{" not in text:
         return text
     try:
-        return env.from_string(text).render(context)
+        return text_environment(env).from_string(text).render(context)
     except TemplateSyntaxError as exc:
         raise KommunrapportError(f"fel i mallsyntaxen: {exc.message}", location) from None
     except UndefinedError as exc:
