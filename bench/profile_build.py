@@ -98,6 +98,42 @@ def import_report(text: str, top: int = 25) -> list[str]:
     return lines
 
 
+REPLAY = """
+import importlib, sys, time
+for name in sys.argv[1:]:
+    started = time.process_time()
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+    print(f"{time.process_time() - started:.4f} {name}")
+"""
+ALONE = ("numpy", "openpyxl", "matplotlib", "docx", "pydantic", "jinja2", "babel.numbers", "yaml",
+         "lxml.etree", "pypandoc", "importlib.metadata", "concurrent.futures.process")  # fmt: skip
+
+
+def import_cpu(text: str) -> list[str]:
+    """CPU seconds of the build's imports, replayed in a fresh interpreter in the build's order
+    (top-level imports), and of the heavy third-party packages each imported alone."""
+    top = [
+        m.group(4) for m in map(IMPORT_LINE.match, text.splitlines()) if m and len(m.group(3)) == 1
+    ]
+    replay = subprocess.run([sys.executable, "-c", REPLAY, *top], capture_output=True, text=True)
+    rows = [
+        (float(line.split(" ", 1)[0]), line.split(" ", 1)[1]) for line in replay.stdout.splitlines()
+    ]
+    total = sum(seconds for seconds, _name in rows)
+    lines = [f"importernas CPU, i byggets ordning i en ny process: {total:.2f} s"]
+    for seconds, name in sorted(rows, reverse=True)[:6]:
+        lines.append(f"  {seconds * 1000:6.0f} ms  {name}")
+    lines.append("  var för sig, i en ny process (med sina beroenden):")
+    for name in ALONE:
+        alone = subprocess.run([sys.executable, "-c", REPLAY, name], capture_output=True, text=True)
+        alone_cpu = float(alone.stdout.split(" ", 1)[0]) if alone.stdout else 0.0
+        lines.append(f"  {alone_cpu * 1000:6.0f} ms  {name}")
+    return lines
+
+
 # -- pandoc ---------------------------------------------------------------------------------------
 
 
@@ -165,7 +201,10 @@ def categorize(frames: list[str]) -> str:
         third_party = [f.split("/")[0] for f in files if not f.startswith(("kommunrapport", "<"))]
         below = f" → {third_party[-1]}" if third_party else ""
         return f"vår kod {ours[-1]}{below}"
-    return f"övrigt {files[-1].split('/')[0] if files else ''}"
+    if not names:
+        return "övrigt"
+    outer = next((f"{n} ({f})" for n, f in names if not f.startswith("<")), "")
+    return f"övrigt: {outer} … {names[-1][0]} ({files[-1]})"
 
 
 def spy_report(raw: Path, rate: int, top: int = 30) -> list[str]:
@@ -222,6 +261,7 @@ def main() -> int:
             cache.mkdir()
         process = subprocess.run(command, env=env_imports, capture_output=True, text=True)
         print("\n".join(import_report(process.stderr)))
+        print("\n".join(import_cpu(process.stderr)))
 
         wrapper = Path(folder) / "pandoc-wrapper"
         wrapper.write_text(WRAPPER, encoding="utf-8")
