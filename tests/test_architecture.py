@@ -20,7 +20,7 @@ LAYERS = [
     {"document"},
     {"writers"},
     {"build"},
-    {"review", "authoring"},
+    {"review", "authoring", "roundtrip"},
     {"commands"},
     {"cli", "__init__"},
 ]

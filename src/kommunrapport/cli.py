@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "build",
     "check",
     "diff",
+    "import_docx",
     "new",
     "reference_doc",
     "serve",

@@ -1,0 +1,304 @@
+"""``kommunrapport import-docx``: a reviewed DOCX back into the Markdown sources.
+
+The package is built again in memory. Its DOCX and the reviewed one are compared item by
+item (the hidden anchors pair paragraphs, text pairs the rest); each changed paragraph goes
+back to its section file through the provenance of its characters (roundtrip/edits.py).
+Whatever cannot be applied safely is listed with the reason and the place to change instead;
+comments are listed with their file, line and author. Only the working tree is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import KommunrapportError, Location
+from .alignment import Pair, align, attach_new_paragraphs, stale
+from .docx_reader import Comment, DocParagraph, DocTable, DocxContent, Item, read_docx
+from .edits import NotApplied, Outcome, ParagraphMapper, SourceEdit, corresponding
+from .rebuild import RebuiltDocument, RebuiltPackage, rebuild
+from .source_map import fill_expression_gaps
+from .source_writer import ChangedFile, write_edits
+from .table_edits import table_changes
+
+GENERATED = "text som verktyget skriver (omslag, innehållsförteckning, tabell- och figurtexter)"
+GENERATED_HINT = "Ändra i report.yaml, tabeller.yaml eller diagram.yaml."
+LIST_MARKER = re.compile(r"[ \t]*([-+*]|\d+[.)])[ \t]+")
+
+
+@dataclass
+class ImportedComment:
+    author: str
+    date: str | None
+    text: str
+    location: Location
+    quoted: str  # the start of the commented paragraph
+
+
+@dataclass
+class ImportResult:
+    package_id: str
+    document: str
+    changed: list[ChangedFile] = field(default_factory=list)
+    not_applied: list[NotApplied] = field(default_factory=list)
+    comments: list[ImportedComment] = field(default_factory=list)
+    edits: int = 0
+
+
+def pick_document(package: RebuiltPackage, reviewed: DocxContent) -> RebuiltDocument:
+    """The package's document the reviewed DOCX was made from (most anchors in common)."""
+    anchors = {p.anchor for p in reviewed.paragraphs if p.anchor}
+    texts = {p.text for p in reviewed.paragraphs if p.text.strip()}
+
+    def score(document: RebuiltDocument) -> tuple[int, int]:
+        own = document.content.paragraphs
+        return (
+            len(anchors & {p.anchor for p in own if p.anchor}),
+            len(texts & {p.text for p in own}),
+        )
+
+    best = max(package.documents, key=score)
+    if score(best) == (0, 0):
+        raise KommunrapportError(
+            f"DOCX-filen hör inte till paketet {package.package.id}",
+            hint="Ange paketet som DOCX-filen byggdes från.",
+        )
+    return best
+
+
+class Importer:
+    """Compares one rebuilt document with its reviewed DOCX and collects the edits."""
+
+    def __init__(self, package: RebuiltPackage, document: RebuiltDocument, reviewed: DocxContent):
+        self.package = package
+        self.document = document
+        self.reviewed = reviewed
+        self.display = package.package.display
+        self.result = ImportResult(package.package.id, document.doc_id)
+        self.edits: list[SourceEdit] = []
+        self.mappers: dict[str, ParagraphMapper | None] = {}
+        document.restart()
+        for paragraph in document.content.paragraphs:
+            if paragraph.anchor:
+                self.mappers[paragraph.anchor] = self._mapper(paragraph)
+
+    def _mapper(self, paragraph: DocParagraph) -> ParagraphMapper | None:
+        section = self.document.section_for(paragraph.anchor or "")
+        origins = section.markdown.locate(paragraph.text) if section else None
+        if origins is None:
+            return None
+        positions = fill_expression_gaps([self.package.index.position(o) for o in origins])
+        return ParagraphMapper(paragraph.text, positions, self.package.index, self.display)
+
+    # -- the walk ---------------------------------------------------------------------------
+    def run(self) -> ImportResult:
+        pairs = align(self.document.content.items, self.reviewed.items)
+        for unit in attach_new_paragraphs(pairs):
+            if isinstance(unit, tuple):
+                before, after = unit
+                self._item(before, after)
+            else:
+                self._paragraph(unit.before, unit.after)
+        self._comments(pairs)
+        return self.result
+
+    def _paragraph(self, before: DocParagraph, after: list[DocParagraph]) -> None:
+        new = "\n\n".join(p.text for p in after)
+        if new == before.text:
+            return
+        mapper = self.mappers.get(before.anchor or "")
+        if mapper is None:
+            self._not_found(before.text, new)
+            return
+        self._take(mapper.apply(new))
+
+    def _take(self, outcome: Outcome) -> None:
+        self.edits += outcome.edits
+        self.result.not_applied += outcome.not_applied
+
+    def _not_found(self, old: str, new: str) -> None:
+        self.result.not_applied.append(
+            NotApplied(
+                "okand",
+                "stycket kunde inte hittas i källan",
+                Location(),
+                old,
+                new,
+                "För in ändringen för hand.",
+            )
+        )
+
+    def _item(self, before: Item | None, after: Item | None) -> None:
+        if isinstance(before, DocTable) or isinstance(after, DocTable):
+            self._table(before, after)
+        elif isinstance(before, DocParagraph) and after is None:
+            self._deleted(before)
+        elif before is None and isinstance(after, DocParagraph):
+            self._new(after)
+        elif isinstance(before, DocParagraph) and isinstance(after, DocParagraph):
+            if before.text == after.text:
+                return
+            if stale(before, after):
+                self._stale(before, after)
+            elif before.anchor:
+                self._paragraph(before, [after])
+            elif not before.style.startswith("TOC"):
+                heading = before.heading
+                self.result.not_applied.append(
+                    NotApplied(
+                        "rubrik" if heading else "genererad",
+                        "ändrad rubrik" if heading else f"ändring i {GENERATED}",
+                        self._heading_location(before) if heading else Location(),
+                        before.text,
+                        after.text,
+                        "Ändra rubriken i avsnittets fil (rubrik:) eller i report.yaml."
+                        if heading
+                        else GENERATED_HINT,
+                    )
+                )
+
+    def _stale(self, before: DocParagraph, after: DocParagraph) -> None:
+        mapper = self.mappers.get(before.anchor or "")
+        self.result.not_applied.append(
+            NotApplied(
+                "andrad-kalla",
+                "stycket har ändrats i källan eller i data sedan DOCX-filen byggdes; "
+                "granskarens text jämförs inte med den nya",
+                mapper.location(0) if mapper else Location(),
+                before.text,
+                after.text,
+                "Jämför texterna och för in granskarens ändring för hand.",
+            )
+        )
+
+    def _deleted(self, before: DocParagraph) -> None:
+        if not before.anchor:
+            if before.text.strip() and not before.style.startswith("TOC"):
+                self.result.not_applied.append(
+                    NotApplied(
+                        "genererad",
+                        f"borttagen {GENERATED}",
+                        Location(),
+                        before.text,
+                        "",
+                        GENERATED_HINT,
+                    )
+                )
+            return
+        mapper = self.mappers.get(before.anchor)
+        if mapper is None:
+            self._not_found(before.text, "")
+            return
+        outcome = mapper.apply("")
+        if outcome.not_applied:
+            self.result.not_applied += outcome.not_applied
+            return
+        self.edits += [self._whole_lines(edit) for edit in outcome.edits]
+
+    def _whole_lines(self, edit: SourceEdit) -> SourceEdit:
+        """A deleted paragraph takes its lines (list marker included) and one blank line."""
+        text = self.package.index.files[edit.file].text
+        start = text.rfind("\n", 0, edit.start) + 1
+        if text[start : edit.start].strip() and not LIST_MARKER.fullmatch(text[start : edit.start]):
+            start = edit.start
+        end = edit.end
+        newline = text.find("\n", end)
+        if newline >= 0 and not text[end:newline].strip():
+            end = newline + 1
+            if text.startswith("\n", end) and (start == 0 or text[start - 1] == "\n"):
+                end += 1
+        if not text[end:].strip() and start > 0:  # the last paragraph: the blank line before
+            start = len(text[:start].rstrip("\n")) + 1
+        return SourceEdit(edit.file, start, end, "", edit.old, "")
+
+    def _new(self, after: DocParagraph) -> None:
+        if not after.text.strip():
+            return
+        heading = after.heading
+        self.result.not_applied.append(
+            NotApplied(
+                "rubrik" if heading else "nytt-stycke",
+                "ny rubrik" if heading else "nytt stycke utan ett stycke från källan intill sig",
+                Location(),
+                "",
+                after.text,
+                "Nya avsnitt läggs till i report.yaml (disposition) och en egen fil."
+                if heading
+                else "Skriv in stycket i avsnittets fil.",
+            )
+        )
+
+    def _table(
+        self, before: DocParagraph | DocTable | None, after: DocParagraph | DocTable | None
+    ) -> None:
+        if isinstance(before, DocTable) and isinstance(after, DocTable):
+            where = Location()
+            self.result.not_applied += table_changes(
+                before, after, self.package.builder.shared.data.views, where
+            )
+            return
+        self.result.not_applied.append(
+            NotApplied(
+                "tabell",
+                "en tabell har lagts till eller tagits bort",
+                Location(),
+                getattr(before, "caption", ""),
+                getattr(after, "caption", ""),
+                "Tabeller placeras med {{ tabell(…) }} i avsnittets fil.",
+            )
+        )
+
+    def _heading_location(self, heading: DocParagraph) -> Location:
+        for section in self.document.sections:
+            if section.title and heading.text.endswith(section.title) and section.source:
+                return Location(section.source, line=2)
+        return Location()
+
+    # -- comments ---------------------------------------------------------------------------
+    def _comments(self, pairs: list[Pair]) -> None:
+        for before, after in pairs:
+            if isinstance(after, DocTable):
+                for _r, _c, comment in after.comments:
+                    self._comment(comment, Location(), after.caption)
+            elif isinstance(after, DocParagraph):
+                for comment in after.comments:
+                    self._comment(
+                        comment, self._comment_location(before, after, comment.offset), after.text
+                    )
+
+    def _comment_location(self, before: Item | None, after: DocParagraph, offset: int) -> Location:
+        if isinstance(before, DocParagraph) and before.anchor:
+            mapper = self.mappers.get(before.anchor)
+            if mapper is not None:
+                return mapper.location(corresponding(after.text, mapper.old, offset))
+        if isinstance(before, DocParagraph) and before.heading:
+            return self._heading_location(before)
+        return Location()
+
+    def _comment(self, comment: Comment, location: Location, text: str) -> None:
+        quoted = " ".join(text.split())
+        quoted = quoted if len(quoted) <= 60 else quoted[:59] + "…"
+        self.result.comments.append(
+            ImportedComment(comment.author, comment.date, comment.text, location, quoted)
+        )
+
+
+def import_docx(package_dir: Path, reviewed_path: Path) -> ImportResult:
+    """Apply the edits of ``reviewed_path`` to the package's sources in the working tree."""
+    try:
+        data = reviewed_path.read_bytes()
+    except OSError:
+        raise KommunrapportError(
+            f"kan inte läsa {reviewed_path}", hint="Kontrollera sökvägen till DOCX-filen."
+        ) from None
+    reviewed = read_docx(data, reviewed_path.name)
+    package = rebuild(package_dir)
+    document = pick_document(package, reviewed)
+    importer = Importer(package, document, reviewed)
+    result = importer.run()
+    changed, overlapping = write_edits(importer.edits, package.index, package.package.display)
+    result.changed = changed
+    result.not_applied += overlapping
+    result.edits = len(importer.edits) - len(overlapping)
+    return result
