@@ -35,6 +35,12 @@ dokument:
 """
 
 TABLES_YAML = """\
+personal:
+  blad: ekonomi.xlsx/Personal
+  rubrik: Anställda
+  etikett: Förvaltning
+  kolumner:
+    - kolumn: Antal
 drift:
   blad: ekonomi.xlsx/Drift nämnd
   rubrik: Driftredovisning
@@ -66,6 +72,8 @@ FILES = {
         "Tre nya mötesplatser har öppnat under {{ år }}.\n"
         "\n"
         "Ordningsvakterna arbetar dygnet runt.\n"
+        "\n"
+        '{{ tabell("personal") }}\n'
     ),
 }
 
@@ -78,6 +86,10 @@ def write_workbook(path: Path) -> None:
     ws.append(["klk", "Kommunledningskontoret", "post", 120500, 118250])
     ws.append(["rtj", "Räddningstjänst", "post", 60000, 64345])
     ws.append(["summa", "Summa", "summa", None, None])
+    staff = wb.create_sheet("Personal")
+    staff.append(["Id", "Rad", "Typ", "Antal"])
+    staff.append(["klk", "Kommunledningskontoret", "post", 212])
+    staff.append(["rtj", "Räddningstjänsten", "post", 96])
     wb.save(path)
 
 

@@ -4,6 +4,7 @@ comes back into the Markdown sources; what cannot come back safely is listed."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from docx import Document
 from kommunrapport.cli import main
 
 from .roundtrip_fixtures import ECONOMY, EVENTS, FILES, PACKAGE_ID, write_package
+from .test_libreoffice import SOFFICE
 from .word_edits import WordDocument
 
 NBSP = "\u00a0"
@@ -24,8 +26,10 @@ def built_docx(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     root = tmp_path_factory.mktemp("bygge")
     write_package(root)
     out = root / "output"
-    assert main(["build", PACKAGE_ID, "--format", "docx", "--root", str(root), "--output",
-                 str(out)]) == 0  # fmt: skip
+    assert (
+        main(["build", PACKAGE_ID, "--format", "docx", "--root", str(root), "--output", str(out)])
+        == 0
+    )
     return (out / PACKAGE_ID / "rapport.docx").read_bytes()
 
 
@@ -100,6 +104,8 @@ def test_reviewed_edits_come_back_into_the_markdown(built_docx, package, capsys)
         "Ordningsvakterna arbetar i centrum dygnet runt.\n"
         "\n"
         "Nattvandrarna har fått \\*nytt\\* stöd.\n"
+        "\n"
+        '{{ tabell("personal") }}\n'
     )
     shown = f"content/{PACKAGE_ID}"
     assert f"{shown}/{ECONOMY} (rad 7, 8, 10, 12)" in out
@@ -123,8 +129,21 @@ def test_reviewed_edits_come_back_into_the_markdown(built_docx, package, capsys)
 def test_the_result_builds_and_reads_as_the_reviewer_wrote(built_docx, package, capsys):
     run_import(package, reviewed_like_word(built_docx), capsys)
     out = package.parent.parent / "ut"
-    assert main(["build", PACKAGE_ID, "--format", "docx", "--root", str(package.parent.parent),
-                 "--output", str(out)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "build",
+                PACKAGE_ID,
+                "--format",
+                "docx",
+                "--root",
+                str(package.parent.parent),
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     texts = [p.text for p in Document(str(out / PACKAGE_ID / "rapport.docx")).paragraphs]
     assert (
@@ -173,8 +192,10 @@ def test_text_from_a_loop_is_listed_not_applied(package, tmp_path, capsys):
     )
     root = package.parent.parent
     out = root / "ut"
-    assert main(["build", PACKAGE_ID, "--format", "docx", "--root", str(root), "--output",
-                 str(out)]) == 0  # fmt: skip
+    assert (
+        main(["build", PACKAGE_ID, "--format", "docx", "--root", str(root), "--output", str(out)])
+        == 0
+    )
     word = WordDocument((out / PACKAGE_ID / "rapport.docx").read_bytes())
     word.replace("Område Norr", "en mötesplats", "två mötesplatser")
     before = section.read_text(encoding="utf-8")
@@ -182,6 +203,36 @@ def test_text_from_a_loop_is_listed_not_applied(package, tmp_path, capsys):
     assert section.read_text(encoding="utf-8") == before
     assert "texten skrivs flera gånger av mallen" in result
     assert (
-        f"content/{PACKAGE_ID}/{EVENTS}, rad 9: texten skrivs flera gånger av mallen (en slinga, "
+        f"content/{PACKAGE_ID}/{EVENTS}, rad 11: texten skrivs flera gånger av mallen (en slinga, "
         "ett makro eller ett delat textstycke)\n    ”en mötesplats” → ”två mötesplatser”\n"
     ) in result
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice saknas (soffice); Debian: libreoffice-writer-nogui"
+)
+def test_a_docx_saved_again_by_libreoffice_keeps_its_anchors(built_docx, package, tmp_path, capsys):
+    word = WordDocument(built_docx)
+    word.replace("Kommunledningskontoret håller", "håller sin budget", "håller budgeten väl")
+    word.tracked_replace("Tre nya mötesplatser", "Tre", "Fyra")
+    word.comment("Kommunledningskontoret håller", "vakanta", "Hur många tjänster?")
+    edited = tmp_path / "granskad.docx"
+    edited.write_bytes(word.save())
+    profile = (tmp_path / "profil").resolve().as_uri()
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
+         "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "lo"), str(edited)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    out = run_import(package, (tmp_path / "lo" / "granskad.docx").read_bytes(), capsys)
+    assert "Kommunledningskontoret håller budgeten väl. Flera" in (package / ECONOMY).read_text(
+        encoding="utf-8"
+    )
+    assert (
+        (package / EVENTS)
+        .read_text(encoding="utf-8")
+        .startswith("---\nrubrik: Händelser\n---\nFyra nya mötesplatser")
+    )
+    assert f"content/{PACKAGE_ID}/{ECONOMY}, rad 11: Ordförande: Hur många tjänster?" in out
+    assert "0 inte införda" in out

@@ -48,21 +48,26 @@ class PackageText:
     errors: list[str] = field(default_factory=list)
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of one paragraph; abbreviations such as 't.ex.' and 'ca.' do not end one."""
-    text = " ".join(paragraph.split())
-    if not text:
-        return []
-    sentences: list[str] = []
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``; abbreviations such as 't.ex.' and 'ca.' do
+    not end one. What lies between two spans is the space (and closing quote) between them."""
+    spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         candidate = text[start : match.start()]
         last_word = candidate.rsplit(" ", 1)[-1].rstrip('."”»)').lower()
         if last_word in ABBREVIATIONS or re.fullmatch(r"\w", last_word):
             continue
-        sentences.append(text[start : match.start()].strip())
+        spans.append((start, match.start()))
         start = match.end()
-    sentences.append(text[start:].strip())
+    spans.append((start, len(text)))
+    return spans
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Sentences of one paragraph; abbreviations such as 't.ex.' and 'ca.' do not end one."""
+    text = " ".join(paragraph.split())
+    sentences = [text[start:end].strip() for start, end in sentence_spans(text)]
     return [s for s in sentences if s]
 
 

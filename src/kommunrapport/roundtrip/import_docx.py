@@ -250,22 +250,49 @@ class Importer:
         )
 
     def _heading_location(self, heading: DocParagraph) -> Location:
+        """Where a section's title is written: its file's ``rubrik:`` line, else report.yaml."""
+        package = self.package.package
         for section in self.document.sections:
-            if section.title and heading.text.endswith(section.title) and section.source:
-                return Location(section.source, line=2)
+            if not (section.title and section.source and heading.text.endswith(section.title)):
+                continue
+            path = package.root / section.source
+            lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+            if lines and lines[0].strip() == "---":
+                for number, line in enumerate(lines[1:], start=2):
+                    if line.strip() in ("---", "..."):
+                        break
+                    if line.startswith(("rubrik:", "titel:")):
+                        return Location(section.source, line=number)
+            return Location(package.config_display)
         return Location()
 
     # -- comments ---------------------------------------------------------------------------
     def _comments(self, pairs: list[Pair]) -> None:
+        previous: Item | None = None  # the last paragraph from the sources
         for before, after in pairs:
+            new_paragraph = before is None and isinstance(after, DocParagraph)
+            if isinstance(before, DocParagraph) and before.anchor:
+                previous = before
             if isinstance(after, DocTable):
                 for _r, _c, comment in after.comments:
                     self._comment(comment, Location(), after.caption)
             elif isinstance(after, DocParagraph):
                 for comment in after.comments:
                     self._comment(
-                        comment, self._comment_location(before, after, comment.offset), after.text
+                        comment,
+                        self._after(previous)
+                        if new_paragraph
+                        else self._comment_location(before, after, comment.offset),
+                        after.text,
                     )
+
+    def _after(self, paragraph: Item | None) -> Location:
+        """Where a new paragraph after ``paragraph`` (from the sources) went in."""
+        if isinstance(paragraph, DocParagraph) and paragraph.anchor:
+            mapper = self.mappers.get(paragraph.anchor)
+            if mapper is not None:
+                return mapper.location(max(0, len(mapper.old) - 1))
+        return Location()
 
     def _comment_location(self, before: Item | None, after: DocParagraph, offset: int) -> Location:
         if isinstance(before, DocParagraph) and before.anchor:
