@@ -167,7 +167,34 @@ def _paragraph_mark(paragraph: etree._Element, kind: str, revisions: Revisions) 
             later.addprevious(rpr)
         else:
             ppr.append(rpr)
-    rpr.append(revisions.mark(kind))
+    rpr.insert(0, revisions.mark(kind))  # w:ins/w:del come first in a paragraph mark's rPr
+
+
+def _detach(paragraph: etree._Element) -> None:
+    """A copy from the older document keeps nothing that points into that document's parts:
+    no bookmarks, pictures, embedded objects or note references; links become plain text."""
+    for element in list(
+        paragraph.iter(
+            q("bookmarkStart"),
+            q("bookmarkEnd"),
+            q("drawing"),
+            q("pict"),
+            q("object"),
+            q("footnoteReference"),
+            q("endnoteReference"),
+            q("commentRangeStart"),
+            q("commentRangeEnd"),
+            q("commentReference"),
+        )
+    ):
+        element.getparent().remove(element)
+    for link in list(paragraph.iter(q("hyperlink"))):
+        parent = link.getparent()
+        position = parent.index(link)
+        for child in list(link):
+            parent.insert(position, child)
+            position += 1
+        parent.remove(link)
 
 
 def mark_paragraph(paragraph: etree._Element, kind: str, revisions: Revisions) -> None:
@@ -175,16 +202,13 @@ def mark_paragraph(paragraph: etree._Element, kind: str, revisions: Revisions) -
     from the older document: its bookmarks and pictures are left out (they would clash with
     the newer document's or point to its parts)."""
     if kind == "del":
-        for element in paragraph.iter(q("bookmarkStart"), q("bookmarkEnd")):
-            element.getparent().remove(element)
+        _detach(paragraph)
     for run in list(paragraph.iter(q("r"))):
         if kind == "del":
             for t in run.findall(q("t")):
                 t.tag = q("delText")
             for t in run.findall(q("instrText")):
                 t.tag = q("delInstrText")
-            for picture in run.findall(q("drawing")) + run.findall(q("pict")):
-                run.remove(picture)
         if run.getparent().tag in (q("ins"), q("del")):
             continue
         wrapper = revisions.mark(kind)
