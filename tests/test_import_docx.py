@@ -73,6 +73,8 @@ def reviewed_like_word(docx: bytes) -> bytes:
     # a deleted paragraph, and a new one
     word.delete_paragraph("Räddningstjänsten redovisar ett underskott")
     word.insert_paragraph_after("Ordningsvakterna arbetar", "Nattvandrarna har fått *nytt* stöd.")
+    # a new heading
+    word.insert_paragraph_after("Nattvandrarna har fått", "Trygghet i centrum", style="Heading2")
     # tracked changes: a replaced word and an insertion
     word.tracked_replace("Tre nya mötesplatser", "Tre", "Fyra")
     word.tracked_insert("Ordningsvakterna arbetar", "Ordningsvakterna arbetar", " i centrum")
@@ -122,8 +124,13 @@ def test_reviewed_edits_come_back_into_the_markdown(built_docx, package, capsys)
         "Driftredovisning (belopp i tkr): rad ”Räddningstjänst”, kolumn ”Utfall”\n"
         "    ”64 345” → ”64 500”\n"
     ) in out
+    assert (
+        f"{shown}/{EVENTS}, rad 6: ny rubrik\n"
+        "    nytt: ”Trygghet i centrum”\n"
+        "    Åtgärd: Nya avsnitt läggs till i report.yaml (disposition) och en egen fil.\n"
+    ) in out
     assert f"{shown}/{ECONOMY}, rad 11: Ordförande: Hur många tjänster?" in out
-    assert "Klart: 8 ändringar införda i 2 filer, 2 inte införda, 1 kommentar." in out
+    assert "Klart: 8 ändringar införda i 2 filer, 3 inte införda, 1 kommentar." in out
 
 
 def test_the_result_builds_and_reads_as_the_reviewer_wrote(built_docx, package, capsys):

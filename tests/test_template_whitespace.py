@@ -60,7 +60,7 @@ def test_raw_blocks_are_left_alone() -> None:
 
 
 def test_multi_line_tags_count_as_one_line() -> None:
-    text = 'Före.\n{% with a=1,\n        b=2 %}\nI {{ a + b }}.\n{% endwith %}\nEfter.\n'
+    text = "Före.\n{% with a=1,\n        b=2 %}\nI {{ a + b }}.\n{% endwith %}\nEfter.\n"
     assert render(text) == "Före.\nI 3.\nEfter.\n"
 
 

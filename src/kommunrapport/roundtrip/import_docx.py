@@ -77,6 +77,7 @@ class Importer:
         self.display = package.package.display
         self.result = ImportResult(package.package.id, document.doc_id)
         self.edits: list[SourceEdit] = []
+        self.previous: DocParagraph | None = None  # the last paragraph from the sources
         self.mappers: dict[str, ParagraphMapper | None] = {}
         document.restart()
         for paragraph in document.content.paragraphs:
@@ -98,8 +99,11 @@ class Importer:
             if isinstance(unit, tuple):
                 before, after = unit
                 self._item(before, after)
+                if isinstance(before, DocParagraph) and before.anchor:
+                    self.previous = before
             else:
                 self._paragraph(unit.before, unit.after)
+                self.previous = unit.before
         self._comments(pairs)
         return self.result
 
@@ -220,7 +224,7 @@ class Importer:
             NotApplied(
                 "rubrik" if heading else "nytt-stycke",
                 "ny rubrik" if heading else "nytt stycke utan ett stycke från källan intill sig",
-                Location(),
+                self._after(self.previous),
                 "",
                 after.text,
                 "Nya avsnitt läggs till i report.yaml (disposition) och en egen fil."

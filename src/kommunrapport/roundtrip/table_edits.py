@@ -9,6 +9,7 @@ from .docx_reader import DocTable
 from .edits import NotApplied
 
 TABLE_HINT = "Ändra värdet i arbetsboken (eller tabellens beskrivning i tabeller.yaml)."
+MARKDOWN_TABLE_HINT = "Tabellen är skriven i avsnittets Markdown-fil; ändra cellen där."
 
 
 def table_anchor(name: str, view: ViewData) -> str:
@@ -73,7 +74,8 @@ def table_changes(
                 continue
             cell = cell_location(view, before, r, c) if view else None
             message = f"ändrad cell i {before.caption}: {_describe(view, before, r, c)}"
-            out.append(NotApplied("tabell", message, cell or where, old, new, TABLE_HINT))
+            hint = TABLE_HINT if view else MARKDOWN_TABLE_HINT
+            out.append(NotApplied("tabell", message, cell or where, old, new, hint))
     if len(before.rows) != len(after.rows) or any(
         len(a) != len(b) for a, b in zip(before.rows, after.rows, strict=False)
     ):
