@@ -243,3 +243,22 @@ def test_a_docx_saved_again_by_libreoffice_keeps_its_anchors(built_docx, package
     )
     assert f"content/{PACKAGE_ID}/{ECONOMY}, rad 11: Ordförande: Hur många tjänster?" in out
     assert "0 inte införda" in out
+
+
+def test_a_new_list_item_becomes_a_list_item(package, tmp_path, capsys):
+    section = package / EVENTS
+    section.write_text(
+        FILES[EVENTS] + "\nMötesplatserna finns i\n\n- Norr\n- Söder, vid torget\n",
+        encoding="utf-8",
+    )
+    root = package.parent.parent
+    out = root / "ut"
+    assert main(["build", PACKAGE_ID, "--format", "docx", "--root", str(root), "--output",
+                 str(out)]) == 0  # fmt: skip
+    word = WordDocument((out / PACKAGE_ID / "rapport.docx").read_bytes())
+    word.insert_paragraph_after("Norr", "Väster")
+    word.replace("Söder, vid torget", "vid torget", "vid stationen")
+    run_import(package, word.save(), capsys)
+    assert section.read_text(encoding="utf-8").endswith(
+        "Mötesplatserna finns i\n\n- Norr\n- Väster\n- Söder, vid stationen\n"
+    )

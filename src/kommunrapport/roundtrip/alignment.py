@@ -25,6 +25,7 @@ class Unit:
 
     before: DocParagraph
     after: list[DocParagraph]
+    prefix: int = 0  # how many of ``after`` are new paragraphs before it
 
 
 def _key(item: Item) -> str:
@@ -144,7 +145,7 @@ def attach_new_paragraphs(pairs: list[Pair]) -> list[Unit | Pair]:
             run = [p[1] for p in pairs[index:end]]
             if end < len(pairs) and _from_sources(pairs[end]):
                 before, after = pairs[end]
-                out.append(Unit(before, [*run, after]))  # type: ignore[arg-type,list-item]
+                out.append(Unit(before, [*run, after], len(run)))  # type: ignore[arg-type,list-item]
                 index = end + 1
                 continue
             out += pairs[index:end]

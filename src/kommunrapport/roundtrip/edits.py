@@ -20,6 +20,7 @@ from .markdown_escape import escape_inline
 from .source_map import Position, ProvenanceIndex
 
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+LIST_MARKER = re.compile(r"[ \t]*([-+*]|\d+[.)])[ \t]+")
 
 
 @dataclass
@@ -121,6 +122,24 @@ class ParagraphMapper:
 
     def _at(self, path: Path, offset: int) -> Location:
         return Location(self.display(path), line=self.index.line(path, offset))
+
+    def list_item_end(self) -> tuple[Path, int, str] | None:
+        """Where a list item ends in its file and the marker its line starts with
+        (None: not a plain list item of a package file)."""
+        ends = [p for p in self.positions if p.file is not None and p.kind in ("lit", "expr")]
+        first = self.positions[0] if self.positions else None
+        if not ends or first is None or first.kind != "lit" or first.file is None:
+            return None
+        path = first.file
+        text = self.index.files[path].text
+        line_start = text.rfind("\n", 0, first.offset) + 1
+        marker = text[line_start : first.offset]
+        if not LIST_MARKER.fullmatch(marker) or any(p.repeated for p in self.positions):
+            return None
+        last = ends[-1]
+        if last.file != path:
+            return None
+        return path, self._end(last), marker
 
     def apply(self, new: str) -> Outcome:
         self.new = new

@@ -9,14 +9,21 @@ comments are listed with their file, line and author. Only the working tree is w
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KommunrapportError, Location
 from .alignment import Pair, align, attach_new_paragraphs, stale
 from .docx_reader import Comment, DocParagraph, DocTable, DocxContent, Item, read_docx
-from .edits import NotApplied, Outcome, ParagraphMapper, SourceEdit, corresponding
+from .edits import (
+    LIST_MARKER,
+    NotApplied,
+    Outcome,
+    ParagraphMapper,
+    SourceEdit,
+    corresponding,
+)
+from .markdown_escape import escape_inline
 from .rebuild import RebuiltDocument, RebuiltPackage, rebuild
 from .source_map import fill_expression_gaps
 from .source_writer import ChangedFile, write_edits
@@ -24,7 +31,6 @@ from .table_edits import table_changes
 
 GENERATED = "text som verktyget skriver (omslag, innehållsförteckning, tabell- och figurtexter)"
 GENERATED_HINT = "Ändra i report.yaml, tabeller.yaml eller diagram.yaml."
-LIST_MARKER = re.compile(r"[ \t]*([-+*]|\d+[.)])[ \t]+")
 
 
 @dataclass
@@ -101,6 +107,9 @@ class Importer:
                 self._item(before, after)
                 if isinstance(before, DocParagraph) and before.anchor:
                     self.previous = before
+            elif unit.before.listed and not unit.prefix and all(p.listed for p in unit.after):
+                self._list_items(unit.before, unit.after)
+                self.previous = unit.before
             else:
                 self._paragraph(unit.before, unit.after)
                 self.previous = unit.before
@@ -116,6 +125,22 @@ class Importer:
             self._not_found(before.text, new)
             return
         self._take(mapper.apply(new))
+
+    def _list_items(self, before: DocParagraph, after: list[DocParagraph]) -> None:
+        """A list item and the new items the reviewer added after it: the item's own edit,
+        and each new item on a line of its own with the item's marker (``- ``, ``1. ``)."""
+        self._paragraph(before, after[:1])
+        if len(after) == 1:
+            return
+        mapper = self.mappers.get(before.anchor or "")
+        place = mapper.list_item_end() if mapper is not None else None
+        added = "\n\n".join(p.text for p in after[1:])
+        if place is None:
+            self._not_found("", added)
+            return
+        path, offset, marker = place
+        text = "".join(f"\n{marker}{escape_inline(p.text)}" for p in after[1:])
+        self.edits.append(SourceEdit(path, offset, offset, text, "", added))
 
     def _take(self, outcome: Outcome) -> None:
         self.edits += outcome.edits
