@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KommunrapportError, Location
-from .alignment import Pair, align, attach_new_paragraphs, stale
-from .docx_reader import Comment, DocParagraph, DocTable, DocxContent, Item, read_docx
+from .alignment import align, attach_new_paragraphs, stale
+from .comments import ImportedComment, Places, place_comments
+from .docx_reader import DocParagraph, DocTable, DocxContent, Item, read_docx
 from .edits import (
     LIST_MARKER,
     NotApplied,
     Outcome,
     ParagraphMapper,
     SourceEdit,
-    corresponding,
 )
 from .markdown_escape import escape_inline
 from .rebuild import RebuiltDocument, RebuiltPackage, rebuild
@@ -31,15 +31,6 @@ from .table_edits import table_changes
 
 GENERATED = "text som verktyget skriver (omslag, innehållsförteckning, tabell- och figurtexter)"
 GENERATED_HINT = "Ändra i report.yaml, tabeller.yaml eller diagram.yaml."
-
-
-@dataclass
-class ImportedComment:
-    author: str
-    date: str | None
-    text: str
-    location: Location
-    quoted: str  # the start of the commented paragraph
 
 
 @dataclass
@@ -89,6 +80,7 @@ class Importer:
         for paragraph in document.content.paragraphs:
             if paragraph.anchor:
                 self.mappers[paragraph.anchor] = self._mapper(paragraph)
+        self.places = Places(self.mappers, document, package.package)
 
     def _mapper(self, paragraph: DocParagraph) -> ParagraphMapper | None:
         section = self.document.section_for(paragraph.anchor or "")
@@ -113,7 +105,7 @@ class Importer:
             else:
                 self._paragraph(unit.before, unit.after)
                 self.previous = unit.before
-        self._comments(pairs)
+        self.result.comments = place_comments(pairs, self.places)
         return self.result
 
     def _paragraph(self, before: DocParagraph, after: list[DocParagraph]) -> None:
@@ -178,7 +170,7 @@ class Importer:
                     NotApplied(
                         "rubrik" if heading else "genererad",
                         "ändrad rubrik" if heading else f"ändring i {GENERATED}",
-                        self._heading_location(before) if heading else Location(),
+                        self.places.heading(before) if heading else Location(),
                         before.text,
                         after.text,
                         "Ändra rubriken i avsnittets fil (rubrik:) eller i report.yaml."
@@ -249,7 +241,7 @@ class Importer:
             NotApplied(
                 "rubrik" if heading else "nytt-stycke",
                 "ny rubrik" if heading else "nytt stycke utan ett stycke från källan intill sig",
-                self._after(self.previous),
+                self.places.after(self.previous),
                 "",
                 after.text,
                 "Nya avsnitt läggs till i report.yaml (disposition) och en egen fil."
@@ -276,67 +268,6 @@ class Importer:
                 getattr(after, "caption", ""),
                 "Tabeller placeras med {{ tabell(…) }} i avsnittets fil.",
             )
-        )
-
-    def _heading_location(self, heading: DocParagraph) -> Location:
-        """Where a section's title is written: its file's ``rubrik:`` line, else report.yaml."""
-        package = self.package.package
-        for section in self.document.sections:
-            if not (section.title and section.source and heading.text.endswith(section.title)):
-                continue
-            path = package.root / section.source
-            lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
-            if lines and lines[0].strip() == "---":
-                for number, line in enumerate(lines[1:], start=2):
-                    if line.strip() in ("---", "..."):
-                        break
-                    if line.startswith(("rubrik:", "titel:")):
-                        return Location(section.source, line=number)
-            return Location(package.config_display)
-        return Location()
-
-    # -- comments ---------------------------------------------------------------------------
-    def _comments(self, pairs: list[Pair]) -> None:
-        previous: Item | None = None  # the last paragraph from the sources
-        for before, after in pairs:
-            new_paragraph = before is None and isinstance(after, DocParagraph)
-            if isinstance(before, DocParagraph) and before.anchor:
-                previous = before
-            if isinstance(after, DocTable):
-                for _r, _c, comment in after.comments:
-                    self._comment(comment, Location(), after.caption)
-            elif isinstance(after, DocParagraph):
-                for comment in after.comments:
-                    self._comment(
-                        comment,
-                        self._after(previous)
-                        if new_paragraph
-                        else self._comment_location(before, after, comment.offset),
-                        after.text,
-                    )
-
-    def _after(self, paragraph: Item | None) -> Location:
-        """Where a new paragraph after ``paragraph`` (from the sources) went in."""
-        if isinstance(paragraph, DocParagraph) and paragraph.anchor:
-            mapper = self.mappers.get(paragraph.anchor)
-            if mapper is not None:
-                return mapper.location(max(0, len(mapper.old) - 1))
-        return Location()
-
-    def _comment_location(self, before: Item | None, after: DocParagraph, offset: int) -> Location:
-        if isinstance(before, DocParagraph) and before.anchor:
-            mapper = self.mappers.get(before.anchor)
-            if mapper is not None:
-                return mapper.location(corresponding(after.text, mapper.old, offset))
-        if isinstance(before, DocParagraph) and before.heading:
-            return self._heading_location(before)
-        return Location()
-
-    def _comment(self, comment: Comment, location: Location, text: str) -> None:
-        quoted = " ".join(text.split())
-        quoted = quoted if len(quoted) <= 60 else quoted[:59] + "…"
-        self.result.comments.append(
-            ImportedComment(comment.author, comment.date, comment.text, location, quoted)
         )
 
 
