@@ -25,6 +25,7 @@ from .pandoc_ast import Node, attr, para, raw_block, text_inlines
 from .table_docx import caption_docx
 from .table_html import html_table
 from .table_model import Cell, Column, RenderTable, Row
+from .typst_code import call
 
 _SOURCE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
@@ -290,6 +291,8 @@ class ChartBlock:
         media = ctx.extra.setdefault("media", {})
         name = f"kr-media/{self._file_name(ctx, 'svg')}"
         media[name] = self.svg()
+        if ctx.target == "typst":
+            return [raw_block("typst", chart_typst(self, ctx, name, number))]
         prefix = (
             f'<span class="caption-label">{html.escape(label)}\u00a0{number}'
             f"{html.escape(separator.rstrip())}</span> "
@@ -318,3 +321,20 @@ class ChartBlock:
                 ),
             )
         ]
+
+
+def chart_typst(chart: ChartBlock, ctx: RenderContext, name: str, number: int | None) -> str:
+    """The chart as the PDF template's ``kr-figur``: the SVG (vectors), alt text, caption."""
+    label = ctx.labels["figur"]
+    separator = ctx.labels.get("bildtext_skiljetecken", ". ")
+    data: dict[str, Any] = {
+        "path": name,
+        "alt": chart.alt,
+        "width": round(chart.size_cm[0], 2),
+        "caption": f"{label} {number}{separator}{chart.caption}" if number else chart.caption,
+    }
+    if chart.anchor:
+        data["anchor"] = chart.anchor
+    if chart.source:
+        data["source"] = f"{ctx.labels['kalla']}: {chart.source}"
+    return call("kr-figur", data)

@@ -11,13 +11,14 @@ from collections import Counter
 from typing import Any
 
 from ..errors import KommunrapportError
+from . import typst_expand
 from .assemble import COVER_CLASS, PAGE_BREAK_CLASS
 from .blocks import BlockRegistry, RenderContext
 from .ooxml import field, internal_link, page_break, text_run
 from .pandoc_ast import Node, attr, div, map_blocks, raw_block, raw_inline, walk_inlines
 
 BLOCK_CLASS = "kr-block"
-ONLY_CLASS = {"docx": "only-docx", "html": "only-html"}
+ONLY_CLASS = {"docx": "only-docx", "html": "only-html", "typst": "only-pdf"}
 
 
 def number_captions(blocks: list[Node], registry: BlockRegistry) -> dict[str, tuple[str, Any]]:
@@ -59,17 +60,26 @@ def expand(blocks: list[Node], registry: BlockRegistry, ctx: RenderContext) -> l
         if PAGE_BREAK_CLASS in classes:
             if target == "docx":
                 return [raw_block("openxml", page_break())]
+            if target == "typst":
+                return [typst_expand.page_break()]
             return [div([], attr(classes=["page-break"]))]
         if COVER_CLASS in classes:
             if target == "docx":
                 return [*node["c"][1], raw_block("openxml", page_break())]
+            if target == "typst":
+                return typst_expand.cover(map_blocks(node["c"][1], visit))
             return []
         if other_only & set(classes):
             return []
+        if target == "typst":
+            return typst_expand.styled(node, map_blocks(node["c"][1], visit))
         return None
 
     blocks = map_blocks(blocks, visit)
     _resolve_references(blocks, registry, ctx)
+    if target == "typst":
+        blocks = typst_expand.sticky_leads(blocks)
+        walk_inlines(blocks, typst_expand.inline_rewriter(set(ctx.numbers)))
     return blocks
 
 

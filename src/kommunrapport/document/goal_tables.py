@@ -21,6 +21,7 @@ from .status_cells import status_cell
 from .table_docx import docx_table
 from .table_html import html_table
 from .table_model import Cell, Column, RenderTable, Row
+from .table_typst import typst_table
 
 # The heading of the name column, by sheet: "Namn" reads poorly above a list of activities.
 NAME_HEADINGS = {
@@ -52,6 +53,8 @@ class HiddenCaptionTable(RenderTable):
         if ctx.target == "docx":
             xml = docx_table(self, ctx, None)
             return [raw_block("openxml", xml[xml.index("<w:tbl>") :])]
+        if ctx.target == "typst":  # no printed caption, as in the DOCX
+            return [raw_block("typst", typst_table(self, ctx, None, show_caption=False))]
         html = html_table(self, ctx, None).replace(
             "<caption>", '<caption class="visually-hidden">', 1
         )

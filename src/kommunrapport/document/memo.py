@@ -11,6 +11,7 @@ from ..text.swedish_format import format_date
 from .blocks import RenderContext
 from .ooxml import paragraph, text_run
 from .pandoc_ast import Node, raw_block
+from .typst_code import call
 
 
 def layout_table(columns: list[list[str]], widths: list[int]) -> str:
@@ -66,7 +67,22 @@ class MemoHead:
         return lines
 
     def render(self, ctx: RenderContext) -> list[Node]:
+        if ctx.target == "typst":
+            return [raw_block("typst", self._typst(ctx))]
         return [self._docx(ctx)] if ctx.target == "docx" else [self._html(ctx)]
+
+    def _typst(self, ctx: RenderContext) -> str:
+        return call(
+            "kr-memohuvud",
+            {
+                "sender": self._sender(),
+                "officer-label": ctx.labels["handlaggare"],
+                "officer": self._officer(ctx),
+                "doctype": ctx.labels["tjansteskrivelse"],
+                "fields": [list(pair) for pair in self._fields(ctx)],
+                "recipient": self.recipient,
+            },
+        )
 
     def _docx(self, ctx: RenderContext) -> Node:
         left = [
@@ -141,6 +157,10 @@ class Signatures:
             return []
         if ctx.target == "docx":
             return [self._docx(ctx)]
+        if ctx.target == "typst":
+            names = [{"name": p.name, "title": p.title} for p in self.people]
+            data = {"heading": self.heading, "people": names}
+            return [raw_block("typst", call("kr-underskrifter", data))]
         e = html_escape
         heading = f'<p class="signature-heading">{e(self.heading)}</p>' if self.heading else ""
         people = "".join(

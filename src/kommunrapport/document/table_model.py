@@ -4,7 +4,7 @@ Every generated table (ledger tables, indicator tables, goal and status tables) 
 :class:`RenderTable`: header rows with spans, body rows with a kind (total, subtotal, varav, group
 header, full-width comment) and cells that know their alignment, emphasis, indent and optional
 status symbol. How it is written is the job of the renderers beside it: ``table_docx`` (OpenXML)
-and ``table_html``; ``table_widths`` measures the columns.
+``table_html`` and ``table_typst`` (the PDF); ``table_widths`` measures the columns.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .blocks import RenderContext
 from .pandoc_ast import Node, raw_block
 from .table_docx import docx_table
 from .table_html import html_table
+from .table_typst import typst_table
 
 Align = Literal["left", "right", "center"]
 RowKind = Literal["body", "subtotal", "total", "varav", "group", "comment"]
@@ -76,4 +77,6 @@ class RenderTable:
         number = ctx.numbers.get(ctx.extra.get("placeholder", ""), (None, None))[1]
         if ctx.target == "docx":
             return [raw_block("openxml", docx_table(self, ctx, number))]
+        if ctx.target == "typst":
+            return [raw_block("typst", typst_table(self, ctx, number))]
         return [raw_block("html", html_table(self, ctx, number))]

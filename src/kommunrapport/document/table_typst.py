@@ -1,0 +1,168 @@
+"""A :class:`RenderTable` as Typst: a call of the page template's ``kr-tabell``.
+
+The table's data goes to the template as a dictionary of strings (never markup): relative
+column widths from the same computation as the DOCX, the header rows (repeated on every page),
+the body rows with their kind (total, subtotal, varav, group, comment), captions and notes. The
+template draws it; what Python decides is what must stay together:
+
+* the template keeps a table on one page when it is short (it measures it), and otherwise
+  splits it between rows, never inside one, with its header repeated;
+* ``groups``: runs of rows that share a page (a total or comment row with the row above it, a
+  group heading with the row below it), see :func:`keep_groups`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .table_widths import column_widths
+from .typst_code import call
+
+if TYPE_CHECKING:
+    from .blocks import RenderContext
+    from .table_model import Cell, RenderTable, Row
+
+BOUND_TO_PREVIOUS = ("comment", "total", "subtotal")
+
+
+def cell_data(cell: Cell) -> dict[str, Any]:
+    """A cell as the template reads it; defaults are left out."""
+    data: dict[str, Any] = {"text": cell.text}
+    if cell.align != "left":
+        data["align"] = cell.align
+    if cell.bold is not None:
+        data["bold"] = cell.bold
+    if cell.italic is not None:
+        data["italic"] = cell.italic
+    if cell.indent:
+        data["indent"] = cell.indent
+    if cell.colspan > 1:
+        data["colspan"] = cell.colspan
+    if cell.symbol:
+        data["symbol"] = cell.symbol
+        if cell.symbol_color:
+            data["color"] = cell.symbol_color
+    return data
+
+
+def keep_groups(rows: list[Row]) -> list[list[int]]:
+    """Runs of rows that must share a page, as ``[first, last]`` row indexes.
+
+    A row stays on the page of the row above it when it is a comment, total or subtotal row,
+    or printed all in bold (a sum the sheet marks); a row stays with the row below it when it
+    introduces it: a group heading row, or a row whose next row is indented under it (a
+    subtotal printed above its parts)."""
+    kinds = [row.kind for row in rows]
+    bound = [False] * len(rows)  # bound[i]: row i shares the page of row i - 1
+    for index, row in enumerate(rows):
+        following = rows[index + 1] if index + 1 < len(rows) else None
+        introduces = following is not None and (
+            row.kind == "group" or _indent(following) > _indent(row)
+        )
+        if introduces:
+            bound[index + 1] = True
+        elif index and (kinds[index] in BOUND_TO_PREVIOUS or _all_bold(row)):
+            bound[index] = True
+    groups: list[list[int]] = []
+    for index in range(1, len(rows)):
+        if not bound[index]:
+            continue
+        if groups and groups[-1][1] == index - 1:
+            groups[-1][1] = index
+        else:
+            groups.append([index - 1, index])
+    return groups
+
+
+def _indent(row: Row) -> int:
+    return row.cells[0].indent if row.cells else 0
+
+
+def _all_bold(row: Row) -> bool:
+    return bool(row.cells) and all(cell.bold for cell in row.cells if cell.text)
+
+
+def table_data(
+    table: RenderTable, ctx: RenderContext, number: int | None, widths: list[int]
+) -> dict[str, Any]:
+    """What ``kr-tabell`` gets: ``widths`` are the DOCX column widths (any unit)."""
+    total = sum(widths) or 1
+    data: dict[str, Any] = {
+        "widths": [round(width / total, 4) for width in widths],
+        "numeric": [column.numeric for column in table.columns],
+        "header": [[cell_data(cell) for cell in row] for row in table.header_rows],
+        "rows": [
+            {"cells": [cell_data(cell) for cell in row.cells]}
+            | ({"kind": row.kind} if row.kind != "body" else {})
+            for row in table.rows
+        ],
+    }
+    if table.caption and not table.caption_hidden:
+        label = ctx.labels["tabell"]
+        separator = ctx.labels.get("bildtext_skiljetecken", ". ")
+        data["caption"] = f"{label} {number}{separator}{table.caption}" if number else table.caption
+    if table.anchor:
+        data["anchor"] = table.anchor
+    if table.notes:
+        data["notes"] = list(table.notes)
+    if table.source:
+        data["source"] = f"{ctx.labels['kalla']}: {table.source}"
+    if table.landscape:
+        data["landscape"] = True
+    groups = keep_groups(table.rows)
+    if groups:
+        data["groups"] = groups
+    if lifted_groups(table):
+        _lift_groups(table, data)
+    return data
+
+
+def lifted_groups(table: RenderTable) -> bool:
+    """Whether the group rows above the column headings ("Utveckla" over four columns) are
+    drawn above the table instead of in it: when the table has fewer data cells than heading
+    cells (a one-row overview), which a checker reads as headings broken into pieces."""
+    heading_cells = sum(len(row) for row in table.header_rows)
+    data_cells = sum(len(row.cells) for row in table.rows)
+    return len(table.header_rows) > 1 and heading_cells > data_cells
+
+
+def _lift_groups(table: RenderTable, data: dict[str, Any]) -> None:
+    """The group rows go to ``above`` (drawn, as decoration, above the table); each column
+    heading gets its groups as ``group``, read before the heading but not printed."""
+    *groups, last = table.header_rows
+    data["above"] = data["header"][:-1]
+    names: list[list[str]] = [[] for _ in table.columns]
+    for row in groups:
+        position = 0
+        for cell in row:
+            for column in range(position, min(position + cell.colspan, len(names))):
+                if cell.text:
+                    names[column].append(cell.text)
+            position += cell.colspan
+    heading = []
+    position = 0
+    for cell, cell_data_ in zip(last, data["header"][-1], strict=True):
+        if names[position]:
+            cell_data_ = cell_data_ | {"group": ", ".join(names[position]) + ": "}
+        heading.append(cell_data_)
+        position += cell.colspan
+    data["header"] = [heading]
+
+
+def typst_widths(table: RenderTable, ctx: RenderContext) -> list[int]:
+    """The DOCX's column widths, for the PDF's proportions."""
+    total = ctx.text_width_twips
+    if table.landscape:
+        total = int(ctx.extra.get("landscape_width_twips", total * 1.45))
+    return column_widths(table, total)
+
+
+def typst_table(
+    table: RenderTable, ctx: RenderContext, number: int | None, show_caption: bool = True
+) -> str:
+    """The table as a line of Typst markup (``show_caption=False``: no printed caption, as
+    for the small tables whose caption is only their accessible name)."""
+    data = table_data(table, ctx, number, typst_widths(table, ctx))
+    if not show_caption:
+        data.pop("caption", None)
+    return call("kr-tabell", data)

@@ -1,0 +1,138 @@
+"""What the "typst" target (the PDF) needs from the AST besides the blocks' own output.
+
+* the cover: its paragraph styles (``custom-style="Title"`` …, as the DOCX) become calls of the
+  template's ``kr-stil``, the whole cover a ``kr-omslag`` page;
+* page breaks;
+* status symbols in running text in their colour, as artifacts (the text beside them says the
+  same);
+* images as Typst ``image`` calls with their alt text; an image without one is decoration;
+* paragraphs that introduce what follows are kept on its page (:func:`sticky_leads`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .pandoc_ast import Node, attr_value, raw_block, raw_inline, stringify
+from .typst_code import typst_string
+
+COVER_END = "] // omslag"
+STICKY_CHARS = 200  # a paragraph this short after a heading takes one or two lines
+
+
+def cover(inner: list[Node]) -> list[Node]:
+    return [raw_block("typst", "#kr-omslag["), *inner, raw_block("typst", COVER_END)]
+
+
+def page_break() -> Node:
+    return raw_block("typst", "#pagebreak(weak: true)")
+
+
+def styled(node: Node, inner: list[Node]) -> list[Node] | None:
+    """A div with a paragraph style of the reference DOCX (``custom-style``), or None."""
+    style = attr_value(node["c"][0], "custom-style")
+    if not style:
+        return None
+    return [
+        raw_block("typst", f"#kr-stil({typst_string(style)})["),
+        *inner,
+        raw_block("typst", "]"),
+    ]
+
+
+def inline_rewriter(labels: set[str]) -> Callable[[Node], None]:
+    """What replaces status symbols, images and links in a node's inlines: a link Typst cannot
+    follow (its target was removed as unsafe, or no heading, table or figure has that id)
+    becomes its text, because Typst refuses to write a link to nowhere."""
+
+    def rewrite(node: Node) -> None:
+        content = node.get("c")
+        if not isinstance(content, list):
+            return
+        for index, item in enumerate(content):
+            if not isinstance(item, dict):
+                continue
+            kind = item.get("t")
+            if kind == "Span":
+                replacement = symbol(item)
+                if replacement is not None:
+                    content[index] = replacement
+            elif kind == "Image":
+                content[index] = image(item)
+            elif kind == "Link" and not _followable(item["c"][2][0], labels):
+                content[index] = {"t": "Span", "c": [["", [], []], item["c"][1]]}
+
+    return rewrite
+
+
+def _followable(url: str, labels: set[str]) -> bool:
+    if url.startswith("#"):
+        return url[1:] in labels
+    return bool(url)
+
+
+def symbol(span: Node) -> Node | None:
+    """A status symbol span (``.symbol .sym-1a7f37``) as ``kr-symbol``, or None."""
+    classes = span["c"][0][1]
+    if "symbol" not in classes:
+        return None
+    colour = next((c[4:] for c in classes if c.startswith("sym-")), None)
+    text = stringify(span["c"][1])
+    args = typst_string(text) + (f", farg: {typst_string('#' + colour)}" if colour else "")
+    return raw_inline("typst", f"#kr-symbol({args})")
+
+
+def image(node: Node) -> Node:
+    """An image with its alt text and width; without alt text it is decoration (an artifact)."""
+    attributes, alt_inlines, (src, _title) = node["c"]
+    alt = stringify(alt_inlines).strip()
+    width = attr_value(attributes, "width")
+    args = typst_string(src)
+    if width:
+        args += f", width: {_length(width)}"
+    if alt:
+        return raw_inline("typst", f"#box(image({args}, alt: {typst_string(alt)}))")
+    return raw_inline("typst", f"#pdf.artifact(box(image({args})))")
+
+
+def _length(value: str) -> str:
+    """A pandoc width ("4cm", "50%", "120px") as a Typst length."""
+    value = value.strip()
+    for unit in ("cm", "mm", "in", "pt", "%"):
+        if value.endswith(unit) and _number(value[: -len(unit)]):
+            return value
+    if value.endswith("px") and _number(value[:-2]):
+        return f"{float(value[:-2]) * 0.75:g}pt"
+    return "auto"
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def sticky_leads(blocks: list[Node]) -> list[Node]:
+    """Paragraphs that introduce what follows stay on its page: a short paragraph right after
+    a heading, and a paragraph that is all bold ("**Delprocesser**" above a list)."""
+    out: list[Node] = []
+    previous: Node | None = None
+    for node in blocks:
+        kind = node.get("t")
+        if kind == "Div":
+            node["c"][1] = sticky_leads(node["c"][1])
+        all_bold = kind == "Para" and len(node["c"]) == 1 and node["c"][0].get("t") == "Strong"
+        after_heading = (
+            kind == "Para"
+            and previous is not None
+            and previous.get("t") == "Header"
+            and len(stringify(node["c"])) <= STICKY_CHARS
+        )
+        if all_bold or after_heading:
+            out += [raw_block("typst", "#block(sticky: true)["), node, raw_block("typst", "]")]
+        else:
+            out.append(node)
+        previous = node
+    return out
