@@ -3,7 +3,7 @@
 The key is a hash of everything the outputs are made from: every file in the package folder
 (sections, report.yaml, data/), every file in the template folders it uses, the toolkit's
 version and source code, the versions of the programs that write the files (pandoc,
-WeasyPrint …), the requested formats and ``SOURCE_DATE_EPOCH``. After a build the output folder
+Typst …), the requested formats and ``SOURCE_DATE_EPOCH``. After a build the output folder
 gets a manifest with the key, a hash of every file written, and the build's warnings. The next
 build with the same key finds the files intact, repeats the warnings and writes nothing.
 
@@ -36,8 +36,7 @@ CACHE_VERSION = "1"
 TOOL_DISTRIBUTIONS = (
     "kommunrapport",
     "pypandoc-binary",
-    "weasyprint",
-    "pydyf",
+    "typst",
     "python-docx",
     "nh3",
     "jinja2",

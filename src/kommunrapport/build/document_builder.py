@@ -1,9 +1,9 @@
 """One document from its Markdown to a writer per format: pandoc's AST, numbered and made safe,
-expanded for each target format, and handed to the DOCX and HTML writers."""
+expanded for each target format, and handed to the DOCX, HTML and PDF (Typst) writers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -13,23 +13,25 @@ from ..document.expand import expand, number_captions
 from ..document.ooxml import toc_entries
 from ..document.pandoc_ast import Node, raw_block
 from ..document.structure import DocumentStructurer, TocEntry
+from ..errors import Location
 from ..project.config import DocumentSpec
 from ..text.swedish_format import format_date
 from ..writers.docx import DocxSettings, write_docx
 from ..writers.html import HtmlPage, write_html
 from ..writers.pandoc import markdown_to_ast
+from ..writers.pdf import PdfSettings, write_pdf
 from .metadata import build_timestamp, cover_facts, page_metadata
 from .package_context import PackageContext
 
 Writer = Callable[[], bytes]
 
 
+TARGETS = {"docx": "docx", "html": "html", "pdf": "typst"}  # format → target of the blocks
+
+
 def render_targets(formats: tuple[str, ...]) -> list[str]:
-    """The formats rendered from the AST: the PDF is printed from the HTML page."""
-    targets = [f for f in formats if f != "pdf"]
-    if "pdf" in formats and "html" not in targets:
-        targets.append("html")
-    return targets
+    """The targets the AST is expanded for: the PDF is set by Typst."""
+    return [TARGETS[f] for f in formats]
 
 
 def numbering_depth(shared: PackageContext, doc: DocumentSpec) -> int:
@@ -105,7 +107,66 @@ class DocumentBuilder:
                     toc_depth,
                     media=ctx.extra.get("media"),
                 )
+            elif target == "typst":
+                writers["pdf"] = partial(
+                    self._pdf,
+                    doc,
+                    expanded,
+                    toc_depth,
+                    title,
+                    structurer.images,
+                    ctx.extra.get("media") or {},
+                )
         return writers
+
+    def _placeholders(self, title: str) -> dict[str, str]:
+        """The texts ``{titel}``, ``{kommun}`` … in running headers and footers stand for."""
+        config = self.shared.config
+        return {
+            "titel": title,
+            "kommun": config.municipality,
+            "nämnd": config.committee,
+            "diarienummer": config.case_number or "",
+            "datum": format_date(config.report_date) if config.report_date else "",
+        }
+
+    def _pdf(
+        self,
+        doc: DocumentSpec,
+        blocks: list[Node],
+        toc_depth: int,
+        title: str,
+        images: Mapping[str, Path],
+        media: dict[str, bytes],
+    ) -> bytes:
+        shared = self.shared
+        config = shared.config
+        memo = doc.kind == "tjänsteskrivelse"
+        settings = PdfSettings(
+            title=title,
+            author=config.committee,
+            subject=f"{config.committee}, {config.municipality}",
+            timestamp=build_timestamp(config.stamp_date),
+            template_dirs=shared.package.template_dirs,
+            reference_docx=shared.reference_docx,
+            placeholders=self._placeholders(title),
+            keywords=[config.case_number] if config.case_number else [],
+            cover=bool(doc.cover and not memo),
+            toc=(shared.labels["innehallsforteckning"], toc_depth)
+            if doc.toc and not memo
+            else None,
+        )
+        result = write_pdf(blocks, settings, images, media)
+        where = Location(shared.package.display(shared.reference_docx))
+        for warning in result.warnings:  # the same for every document: reported once
+            shared.findings.warn(
+                "pdf",
+                warning,
+                where,
+                "Lägg typsnittsfilerna i templates/fonts/ eller välj ett annat typsnitt i "
+                "referensdokumentet.",
+            )
+        return result.pdf
 
     def _docx(
         self,
@@ -134,13 +195,7 @@ class DocumentBuilder:
             title=title,
             subject=f"{config.committee}, {config.municipality}",
             author=config.committee,
-            placeholders={
-                "titel": title,
-                "kommun": config.municipality,
-                "nämnd": config.committee,
-                "diarienummer": config.case_number or "",
-                "datum": format_date(config.report_date) if config.report_date else "",
-            },
+            placeholders=self._placeholders(title),
             timestamp=build_timestamp(config.stamp_date),
             first_page_plain=not memo,
             keywords=config.case_number or "",

@@ -5,7 +5,6 @@ The stages, each in its own module (see ARCHITECTURE.md):
     PackageContext   report.yaml, labels, templates, data, follow-up: once per package
     DocumentSource   one document's sections through Jinja → one Markdown text
     DocumentBuilder  pandoc AST → numbered, safe structure → a writer per format
-    PdfStage         the PDFs, once every document's HTML is ready
     package_checks   package-wide checks (literal amounts in the text)
 """
 
@@ -25,7 +24,6 @@ from .document_source import DocumentSource
 from .outputs import DocumentResult
 from .package_checks import PACKAGE_CHECKS
 from .package_context import PackageContext
-from .pdf_stage import PdfStage
 from .scheduler import Share, available_cores
 
 Progress = Callable[[str], None]
@@ -50,7 +48,6 @@ class PackageBuilder:
         self.findings: Findings = self.shared.findings
         self.source = DocumentSource(self.shared, self.media_dir)
         self.renderer = DocumentBuilder(self.shared, formats, self.media_dir)
-        self.pdfs = PdfStage(self.shared, formats, self.share.writers)
         self._media_dir: Path | None = None
 
     def media_dir(self) -> Path:
@@ -79,16 +76,14 @@ class PackageBuilder:
     def _collect(
         self, result: DocumentResult, index: int, futures: dict[str, Future[bytes]]
     ) -> None:
-        """A document's written files, once its writers are done; then its PDF job."""
+        """A document's written files, once its writers are done."""
         for fmt, future in futures.items():
             result.files[fmt] = future.result()
-        if "pdf" in self.formats:
-            self.pdfs.add(result, index)
 
     def build(self) -> list[DocumentResult]:
-        """Every document of the package. A document's writers (each waiting on its pandoc
-        process) run in threads while the next document is rendered; the results are
-        collected in document order."""
+        """Every document of the package. A document's writers (waiting on pandoc, or on Typst,
+        which lets go of the GIL while it lays out the pages) run in threads while the next
+        document is rendered; the results are collected in document order."""
         try:
             pending: list[tuple[DocumentResult, int, dict[str, Future[bytes]]]] = []
             with ThreadPoolExecutor(max_workers=self.share.writers) as pool:
@@ -98,7 +93,6 @@ class PackageBuilder:
                     pending.append((result, index, futures))
                 for result, index, futures in pending:
                     self._collect(result, index, futures)
-            self.pdfs.run()
         finally:
             if self._media_dir is not None:
                 shutil.rmtree(self._media_dir, ignore_errors=True)

@@ -1,207 +1,181 @@
-"""Write the PDFs of one document from its finished HTML page, with WeasyPrint.
+"""Write the PDF of one document with Typst: one file that is PDF/UA-1 and PDF/A-2u at once.
 
-The PDF is the web page printed: the same HTML (from ``html_writer``), its ``@media print``
-rules, and ``templates/html/pdf.css`` for what only paged media has: A4 pages, a running header
-with the title and the kommun, "Sida X av Y" in the footer, a cover page without either, and a
-table of contents whose page numbers WeasyPrint fills in with ``target-counter()``.
+The document's AST, expanded for the "typst" target (every generated block is a call of a
+function in ``templates/typst/rapport.typ``), goes through pandoc's Typst writer; the result is
+put under a ``main.typ`` that imports the template and gives it the document's facts (title,
+cover, contents, running header and footer, the kommun's profile from the reference DOCX).
+Typst lays the pages out once and writes a tagged PDF that declares both standards; it refuses
+to write one that breaks PDF/UA (an image without alt text, a glyph no font has).
 
-Each document gives two files, because a PDF declares one conformance level per standard and
-WeasyPrint writes one variant per file:
-
-- ``<doc-id>.pdf``: PDF/UA-1, tagged, for publishing (the committee papers, the web);
-- ``<doc-id>-arkiv.pdf``: PDF/A-2u for the archive, also tagged, so it stays accessible.
-
-The page layout is computed once and written twice. Only ``data:`` URLs are fetched (the page
-embeds its images and stylesheet), so nothing outside the build can change the PDF. Dates come
-from the build's timestamp and WeasyPrint's file identifier is a hash of the content: the same
-sources give the same bytes.
+Typst reads only the temporary folder the build fills (main.typ, the template, the document's
+images and charts) and only the fonts of :mod:`pdf_fonts`: nothing on the machine outside the
+build changes the PDF, and the same sources give the same bytes (dates from the build's
+timestamp). A report repository's own ``templates/typst/rapport.typ`` may not import Typst
+packages (they would be downloaded).
 """
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
+import typst
+
+if TYPE_CHECKING:
+    from typst import PDFStandard
+
+from ..document.pandoc_ast import Node
+from ..document.typst_code import call, typst_value
 from ..errors import KommunrapportError
+from .pandoc import ast_to_bytes
+from .pdf_fonts import font_book, font_dirs, line_metrics
+from .pdf_profile import PageProfile, read_profile
 
-
-@dataclass(frozen=True)
-class PdfVariant:
-    """One PDF file per document: its key in the build's results and its WeasyPrint variant."""
-
-    key: str  # "pdf" → <doc-id>.pdf, "pdf-arkiv" → <doc-id>-arkiv.pdf
-    weasyprint_variant: str
-
-
-PUBLISH = PdfVariant("pdf", "pdf/ua-1")
-ARCHIVE = PdfVariant("pdf-arkiv", "pdf/a-2u")
-PDF_VARIANTS = (PUBLISH, ARCHIVE)
-
-PDF_STYLESHEET = "html/pdf.css"
+PDF_STANDARDS: list[PDFStandard] = ["ua-1", "a-2u"]
+TEMPLATE = "typst/rapport.typ"
+COVER_END = "] // omslag"
+# A Typst package import names "@namespace/name:version"; Typst would download it.
+_PACKAGE_IMPORT = re.compile(r"\b(import|include)\b[^\n]*@")
 
 
 @dataclass
 class PdfSettings:
-    """What the PDF needs besides the HTML: metadata and the running header and footer."""
+    """What the PDF needs besides the body: metadata, cover, contents, header and footer."""
 
     title: str
-    municipality: str
     author: str
     subject: str
     timestamp: datetime
-    page_label: str  # "Sida {sida} av {sidor}" from the locale file
     template_dirs: list[Path]
+    reference_docx: Path
+    placeholders: dict[str, str]  # {titel}, {kommun} … in the header and footer texts
     keywords: list[str] = field(default_factory=list)
+    cover: bool = False
+    toc: tuple[str, int] | None = None  # (heading, depth)
 
 
-def css_string(text: str) -> str:
-    """``text`` as a quoted CSS string (quotes, backslashes and line breaks escaped)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = re.sub(r"[\n\r\f]", " ", escaped)
-    return f'"{escaped}"'
+@dataclass
+class PdfResult:
+    pdf: bytes
+    warnings: list[str] = field(default_factory=list)
 
 
-def page_counter_content(label: str) -> str:
-    """``"Sida {sida} av {sidor}"`` → ``"Sida " counter(page) " av " counter(pages)``."""
-    counters = {"sida": "counter(page)", "sidor": "counter(pages)"}
-    parts: list[str] = []
-    for index, piece in enumerate(re.split(r"\{(\w+)\}", label)):
-        if index % 2 == 0:
-            if piece:
-                parts.append(css_string(piece))
-        elif piece in counters:
-            parts.append(counters[piece])
-        else:
-            raise KommunrapportError(
-                f"okänd platshållare {{{piece}}} i etiketten sida_av: {label!r}",
-                hint="Etiketten får bara innehålla {sida} och {sidor}.",
-            )
-    return " ".join(parts) or '""'
-
-
-def running_css(settings: PdfSettings) -> str:
-    """The generated part of the page style: the texts in the page margins."""
-    return (
-        "@page {\n"
-        f"  @top-left {{ content: {css_string(settings.title)}; }}\n"
-        f"  @top-right {{ content: {css_string(settings.municipality)}; }}\n"
-        f"  @bottom-center {{ content: {page_counter_content(settings.page_label)}; }}\n"
-        "}\n"
-    )
-
-
-def _stylesheet_text(template_dirs: list[Path]) -> str:
+def template_text(template_dirs: list[Path]) -> str:
     for folder in template_dirs:
-        candidate = folder / PDF_STYLESHEET
+        candidate = folder / TEMPLATE
         if candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
+            text = candidate.read_text(encoding="utf-8")
+            if _PACKAGE_IMPORT.search(text):
+                raise KommunrapportError(
+                    f"{candidate}: mallen importerar ett Typst-paket",
+                    hint="Mallen får bara använda Typsts egna funktioner; kopiera det du "
+                    "behöver in i rapport.typ.",
+                )
+            return text
     raise KommunrapportError(
-        f"hittar ingen {PDF_STYLESHEET} bland mallmapparna",
-        hint="Installera om verktyget, eller lägg en pdf.css i templates/html/.",
+        f"hittar ingen {TEMPLATE} bland mallmapparna",
+        hint="Installera om verktyget, eller lägg en rapport.typ i templates/typst/.",
     )
 
 
-def with_print_styles(page: str, css: str) -> str:
-    """The page with ``css`` as the last author stylesheet, so that it wins over stil.css."""
-    style = f"<style>\n{css}</style>\n"
-    index = page.lower().find("</head>")
-    if index < 0:
-        return style + page
-    return page[:index] + style + page[index:]
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """``{titel}`` → the title …; ``{sida}`` and ``{sidor}`` are left for the template."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return values.get(name, match.group(0)) if name not in ("sida", "sidor") else match.group(0)
+
+    return re.sub(r"\{(\w+)\}", replace, text)
 
 
-def _pdf_date(moment: datetime) -> str:
-    """W3C date-time as WeasyPrint expects it for the metadata (UTC)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+def document_facts(settings: PdfSettings, profile: PageProfile) -> dict[str, Any]:
+    values = settings.placeholders
+    return {
+        "title": settings.title,
+        "author": settings.author,
+        "subject": settings.subject,
+        "keywords": settings.keywords,
+        "cover": settings.cover,
+        "header": [fill_placeholders(part, values) for part in profile.header],
+        "footer": fill_placeholders(profile.footer, values),
+        "profil": profile.typst_fields(),
+    }
 
 
-class _Collector(logging.Handler):
-    """Keeps WeasyPrint's errors about the page (an image it cannot load, a missing alt text).
-    Its warnings only say which web-only CSS it ignores, and are dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+def with_contents(blocks: list[Node], settings: PdfSettings) -> list[Node]:
+    """The table of contents, after the cover (or first)."""
+    if settings.toc is None:
+        return blocks
+    heading, depth = settings.toc
+    toc = {"t": "RawBlock", "c": ["typst", call("kr-innehall", {"title": heading, "depth": depth})]}
+    at = next((i + 1 for i, node in enumerate(blocks) if node.get("c") == ["typst", COVER_END]), 0)
+    return [*blocks[:at], toc, *blocks[at:]]
 
 
-@contextmanager
-def _weasyprint_messages() -> Iterator[_Collector]:
-    logger = logging.getLogger("weasyprint")
-    collector = _Collector()
-    previous = logger.propagate
-    logger.addHandler(collector)
-    logger.propagate = False
-    try:
-        yield collector
-    finally:
-        logger.removeHandler(collector)
-        logger.propagate = previous
+def typst_body(blocks: list[Node]) -> str:
+    ast = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
+    return ast_to_bytes(ast, "typst", ["--wrap=none"]).decode("utf-8")
 
 
-def _import_weasyprint() -> ModuleType:
-    """WeasyPrint, imported when a PDF is asked for (it loads Pango from the system)."""
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:
-        raise KommunrapportError(
-            f"PDF kan inte skapas: WeasyPrint kunde inte laddas ({error})",
-            hint="Installera WeasyPrint och Pango (Debian: apt-get install libpango-1.0-0 "
-            "libpangoft2-1.0-0 libharfbuzz-subset0), eller bygg med --format docx,html.",
-        ) from None
-    return weasyprint
-
-
-def write_pdfs(
-    html: bytes, settings: PdfSettings, variants: tuple[PdfVariant, ...] = PDF_VARIANTS
-) -> tuple[dict[str, bytes], list[str]]:
-    """PDF bytes for each variant (by key), and WeasyPrint's errors about the page."""
-    weasyprint = _import_weasyprint()
-    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    css = running_css(settings) + _stylesheet_text(settings.template_dirs)
-    page = with_print_styles(html.decode("utf-8"), css)
-    with _weasyprint_messages() as messages:
-        document = weasyprint.HTML(string=page, url_fetcher=fetcher, base_url=None).render()
-        metadata = document.metadata
-        metadata.title = settings.title
-        metadata.authors = [settings.author]
-        metadata.description = settings.subject
-        metadata.keywords = list(settings.keywords)
-        metadata.generator = "kommunrapport"
-        metadata.created = metadata.modified = _pdf_date(settings.timestamp)
-        metadata.lang = metadata.lang or "sv"
-        files = {
-            variant.key: document.write_pdf(
-                pdf_variant=variant.weasyprint_variant, pdf_tags=True, pdf_identifier=True
+def write_pdf(
+    blocks: list[Node],
+    settings: PdfSettings,
+    images: Mapping[str, Path],
+    media: Mapping[str, bytes] | None = None,
+) -> PdfResult:
+    """The PDF of a document. ``images``: the package's images by the path the AST uses;
+    ``media``: generated files (charts as SVG) by their path."""
+    dirs = font_dirs(settings.template_dirs)
+    book = font_book(dirs)
+    profile = read_profile(settings.reference_docx, book.families)
+    regular = book.regular.get(profile.body_font.family)
+    if regular is not None:
+        profile.line_single_em, profile.line_box_em = line_metrics(regular)
+    warnings = [
+        f"typsnittet {choice.asked!r} i referensdokumentet finns inte; PDF:en använder "
+        f"{choice.family}"
+        for choice in (profile.body_font, profile.heading_font)
+        if choice.substituted
+    ]
+    facts = document_facts(settings, profile)
+    body = typst_body(with_contents(blocks, settings))
+    main = f'#import "rapport.typ": *\n#show: rapport.with({typst_value(facts)})\n\n{body}'
+    with tempfile.TemporaryDirectory(prefix="kommunrapport-pdf-") as tmp:
+        root = Path(tmp)
+        (root / "rapport.typ").write_text(template_text(settings.template_dirs), encoding="utf-8")
+        (root / "main.typ").write_text(main, encoding="utf-8")
+        for name, source in images.items():
+            _place(root, name).write_bytes(source.read_bytes())
+        for name, data in (media or {}).items():
+            _place(root, name).write_bytes(data)
+        try:
+            pdf, notes = typst.compile_with_warnings(
+                str(root / "main.typ"),
+                root=str(root),
+                font_paths=book.fonts,
+                ignore_system_fonts=True,
+                pdf_standards=PDF_STANDARDS,
+                timestamp=int(settings.timestamp.replace(tzinfo=UTC).timestamp()),
             )
-            for variant in variants
-        }
-    return files, messages.messages
+        except typst.TypstError as error:
+            raise KommunrapportError(
+                f"PDF:en kunde inte skapas: {error.message}",
+                hint=" ".join(error.hints)
+                or "Kontrollera alternativtexter och tecken som inget typsnitt har.",
+            ) from None
+    warnings += [note.message for note in notes]
+    return PdfResult(pdf, warnings)
 
 
-PdfJob = tuple[bytes, PdfSettings]
-PdfOutcome = tuple[dict[str, bytes], list[str]]
-
-
-def _write_job(job: PdfJob) -> PdfOutcome:
-    return write_pdfs(*job)
-
-
-def write_pdfs_parallel(jobs: list[PdfJob], workers: int) -> list[PdfOutcome]:
-    """``write_pdfs`` for several documents, ``workers`` processes at a time (results in job
-    order). Laying out pages is most of a build's time, and each document is laid out on its
-    own; the build's scheduler decides how many may run."""
-    workers = min(workers, len(jobs))
-    if workers <= 1:
-        return [_write_job(job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_write_job, jobs))
+def _place(root: Path, name: str) -> Path:
+    """``name`` under ``root``: relative, no ``..`` (the structurer has checked the paths)."""
+    target = (root / name).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise KommunrapportError(f"bildens sökväg pekar ut ur paketet: {name}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
