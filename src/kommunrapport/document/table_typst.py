@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from .table_model import Cell, RenderTable, Row
 
 BOUND_TO_PREVIOUS = ("comment", "total", "subtotal")
+# For the estimate of a table's height (the template measures the doubtful ones): A4 with the
+# default margins, 9.5 pt cell text with 11.5 pt lines, an average character of 0.52 em.
+TEXT_HEIGHT_PT = {False: 708.0, True: 462.0}  # upright, landscape
+TEXT_WIDTH_PT = {False: 453.5, True: 700.0}
+LINE_PT, ROW_PAD_PT, CHAR_PT, CELL_PAD_PT = 11.5, 5.0, 0.52 * 9.5, 8.5
+WHOLE_SHARE = 0.45  # as kr-hel-andel in the template
+CLEARLY_SHORT, CLEARLY_LONG = 0.25, 0.75
 
 
 def cell_data(cell: Cell) -> dict[str, Any]:
@@ -114,7 +121,27 @@ def table_data(
         data["groups"] = groups
     if lifted_groups(table):
         _lift_groups(table, data)
+    share = estimated_height(table, data["widths"]) / TEXT_HEIGHT_PT[table.landscape]
+    if share < CLEARLY_SHORT or share > CLEARLY_LONG:
+        data["whole"] = share < WHOLE_SHARE
     return data
+
+
+def estimated_height(table: RenderTable, shares: list[float]) -> float:
+    """A rough height in points: every cell's text wrapped at its column's width."""
+    width = TEXT_WIDTH_PT[table.landscape]
+    columns = [max(share * width - CELL_PAD_PT, CHAR_PT) for share in shares]
+    height = 24.0 if table.caption else 0.0
+    for cells in [*table.header_rows, *(row.cells for row in table.rows)]:
+        lines, position = 1, 0
+        for cell in cells:
+            room = max(sum(columns[position : position + cell.colspan]), CHAR_PT)
+            for line in cell.text.split("\n") or [""]:
+                wanted = (len(line) + (2 if cell.symbol else 0)) * CHAR_PT
+                lines = max(lines, int(wanted // room) + 1)
+            position += cell.colspan
+        height += lines * LINE_PT + ROW_PAD_PT
+    return height
 
 
 def lifted_groups(table: RenderTable) -> bool:

@@ -123,7 +123,8 @@ def sticky_leads(blocks: list[Node]) -> list[Node]:
         kind = node.get("t")
         if kind == "Div":
             node["c"][1] = sticky_leads(node["c"][1])
-        all_bold = kind == "Para" and len(node["c"]) == 1 and node["c"][0].get("t") == "Strong"
+        shown = [i for i in node["c"] if i.get("t") != "RawInline"] if kind == "Para" else []
+        all_bold = len(shown) == 1 and shown[0].get("t") == "Strong"
         after_heading = (
             kind == "Para"
             and previous is not None
