@@ -14,7 +14,7 @@ Sections (``--skip``/``--only`` take their names):
     minne    peak memory of the whole process tree (DOCX + HTML, all formats, first build)
     ombygge  a rebuild with unchanged sources, as a command, next to Python's bare start
     alla     all formats against DOCX + HTML
-    pdf      our PDF against the pandoc → typst floor (once the toolkit's PDF uses typst)
+    pdf      our PDF against the pandoc → typst floor
     jobb     four copies of Kalmar with -j 1 and -j 2 (all formats, and DOCX + HTML)
     r        R Markdown + flextable on the same content against our DOCX + HTML
 """
@@ -168,7 +168,10 @@ def section_pdf(s: w.Scratch, assembled: w.Assembled, repeat: int, results: Resu
         progress=say,
     )
     results.figure(
-        "PDF mot pandoc → typst på samma Markdown (vägg)", ratio_text(rounds, "pdf", "golv")
+        "PDF mot pandoc → typst på samma Markdown (vägg)",
+        ratio_text(rounds, "pdf", "golv"),
+        "≤ 1,5×",
+        rounds.ratio("pdf", "golv") <= 1.5,
     )
     results.figure("PDF mot pandoc → typst (CPU)", ratio_text(rounds, "pdf", "golv", "cpu"))
     results.times(
