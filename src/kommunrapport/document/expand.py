@@ -80,6 +80,7 @@ def expand(blocks: list[Node], registry: BlockRegistry, ctx: RenderContext) -> l
     if target == "typst":
         blocks = typst_expand.sticky_leads(blocks)
         walk_inlines(blocks, typst_expand.inline_rewriter(set(ctx.numbers)))
+        walk_inlines(blocks, typst_expand.escape_cell_starts)
     return blocks
 
 

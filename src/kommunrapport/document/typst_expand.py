@@ -11,9 +11,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from .pandoc_ast import Node, attr_value, raw_block, raw_inline, stringify
+from .pandoc_ast import Node, attr_value, raw_block, raw_inline, stringify, walk_inlines
 from .typst_code import typst_string
 
 COVER_END = "] // omslag"
@@ -112,6 +113,31 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_CELL_MARKUP = re.compile(r"^(?:[-+=/]|\d+\.)")
+
+
+def escape_cell_starts(node: Node) -> None:
+    """Text that starts a table cell as "- minus", "+ plus" or "1. Först" would be a list in
+    Typst (pandoc's Typst writer escapes it at a paragraph's start, not in a cell): the
+    marker becomes an escaped raw Typst character. Call on every node (``walk_inlines``)."""
+    if node.get("t") != "Table":
+        return
+
+    def first_word(inner: Node) -> None:
+        if inner.get("t") not in ("Plain", "Para") or not inner["c"]:
+            return
+        first = inner["c"][0]
+        marker = _CELL_MARKUP.match(first["c"]) if first.get("t") == "Str" else None
+        if marker is None:
+            return
+        text = marker.group(0)
+        escaped = "\\" + text if len(text) == 1 else text[:-1] + "\\."
+        rest = [{"t": "Str", "c": first["c"][marker.end() :]}] if first["c"][marker.end() :] else []
+        inner["c"][0:1] = [raw_inline("typst", escaped), *rest]
+
+    walk_inlines(node, first_word)
 
 
 def sticky_leads(blocks: list[Node]) -> list[Node]:
