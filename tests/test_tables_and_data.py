@@ -172,7 +172,11 @@ def test_rows_that_do_not_add_up_warn_with_sheet_and_row(package_copy, capsys):
         ("H4", "n/a", 'blad Drift nämnd, cell H4: väntade ett tal, fick "n/a"'),
         ("H4", "=G4*2", "blad Drift nämnd, cell H4: formeln =G4*2 saknar sparat värde"),
         ("A5", "personal", "blad Drift nämnd, cell A5: nyckeln 'personal' förekommer två gånger"),
-        ("E3", "finns_inte", "blad Drift nämnd, cell E3: raden hänvisar till 'finns_inte'"),
+        (
+            "E3",
+            "finns_inte",
+            "blad Drift nämnd, cell E3: kolumnen Förälder hänvisar till 'finns_inte'",
+        ),
         ("D3", "totalsumma", "blad Drift nämnd, cell D3: okänd radtyp 'totalsumma'"),
     ],
 )

@@ -74,7 +74,7 @@ class DataContext:
         sheet = self.reader.sheet(
             spec.sheet, Location(location.file, location.line, f"{location.field}.blad")
         )
-        ledger = read_ledger(sheet, spec.label_column, spec.parent_column)
+        ledger = read_ledger(sheet, spec.label_column, spec.parent_column, view=str(location))
         return LedgerCalculator(
             name,
             spec,

@@ -47,7 +47,9 @@ class DocumentSource:
                 if decision.lead_in
                 else None,
                 "beslutspunkter": [shared.render(p, context, location) for p in decision.points],
-                "numrerade": decision.numbered,
+                "numrerade": decision.numbered
+                if decision.numbered is not None
+                else len(decision.points) > 1,
             }
         context.update(self.helpers(registry, context))
         return context

@@ -55,9 +55,14 @@ class FollowUp:
         if scales is None:
             scales = load_scales(config.scales, source, display, findings)
 
+        configured = _folded(source.data)
+
         def read_part(key: str, model: Any, raw: dict[str, Any], read: Callable[..., Any]) -> Any:
-            """One part of report.yaml (måluppföljning, intern_kontroll) read from its sheets."""
+            """One part of report.yaml (måluppföljning, intern_kontroll) read from its sheets;
+            without its block in report.yaml a workbook is not read, whatever its name."""
             part = validate_model(model, raw, source, display, (key,))
+            if fold(key) not in configured:
+                return read(reader, part, None, findings, explicit=False, configured=False)
             columns = ColumnScales(
                 scales,
                 part.columns,

@@ -13,8 +13,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from ..data.equality_checks import run_equality_checks
 from ..data.status_scales import load_scales
 from ..errors import Findings, KommunrapportError, Location
-from ..project.labels import Labels, load_labels
+from ..project.labels import Labels, check_label_files, load_labels
 from ..project.package import Package
+from ..text.config_texts import render_config_texts
 from ..text.context import document_facts, metadata_context
 from ..text.placeholders import PlaceholderCheck
 from ..text.swedish_format import NumberStyle
@@ -46,11 +47,19 @@ class PackageContext:
         self.config = package.config
         self.findings = findings if findings is not None else Findings()
         self.labels: Labels = load_labels(package.template_dirs, self.config.language)
+        check_label_files(package.template_dirs, self.findings, package.display)
         self.number_style = NumberStyle(minus=self.config.number_format.minus)
         self.env: ImmutableSandboxedEnvironment = make_environment(
             [package.dir, *package.template_dirs],
             package.display,
             filters=make_filters(self.number_style, self.labels),
+        )
+        self.base_context = metadata_context(self.config)
+        self._render_variables()
+        # Text fields of report.yaml are templates; render them once, then the names again.
+        self.config = render_config_texts(
+            self.config,
+            lambda text, path: self.render(text, self.base_context, package.config_location(*path)),
         )
         self.base_context = metadata_context(self.config)
         self._render_variables()

@@ -58,11 +58,15 @@ class Ledger:
 
 
 def read_ledger(
-    sheet: Sheet, label_column: str | None = None, parent_column: str = "Förälder"
+    sheet: Sheet,
+    label_column: str | None = None,
+    parent_column: str = "Förälder",
+    view: str | None = None,
 ) -> Ledger:
     """Interpret a sheet's structural columns. ``parent_column`` names the column that holds
     the in-sheet parent; "ingen" turns the hierarchy off (e.g. a sheet whose Förälder column
-    points into another sheet, as goal sheets do)."""
+    points into another sheet, as goal sheets do). ``view``: where the table view is declared,
+    for messages."""
     keys = sheet.keys
     parent_key = None if normalize(parent_column) == "ingen" else normalize(parent_column)
     if parent_key and parent_key != "förälder" and parent_key not in keys:
@@ -142,9 +146,28 @@ def read_ledger(
             (s, "summerar") for s in row.sums
         ]:
             if ref_key not in by_key:
-                raise KommunrapportError(
-                    f"raden hänvisar till {ref_key!r} som inte finns i bladet",
-                    sheet.location(row.source.ref(column)),
-                    "Skriv Id för en rad i samma blad.",
-                )
+                raise _missing_reference(sheet, row, ref_key, column, parent_column, view)
     return ledger
+
+
+def _missing_reference(
+    sheet: Sheet, row: LedgerRow, ref_key: str, column: str, parent_column: str, view: str | None
+) -> KommunrapportError:
+    """A Förälder or Summerar that names no row of the sheet. In a table view, Förälder is the
+    sum row a row counts into; in goal sheets the same word means a goal: say both."""
+    where = sheet.location(row.source.ref(column))
+    if column == "summerar":
+        return KommunrapportError(
+            f"Summerar hänvisar till {ref_key!r}, som inte är en rad i bladet",
+            where,
+            "Skriv Id för rader i samma blad, åtskilda med komma.",
+        )
+    declared = f" ({view})" if view else ""
+    return KommunrapportError(
+        f"kolumnen {parent_column} hänvisar till {ref_key!r}, som inte är en rad i bladet; i en "
+        "tabellvy anger kolumnen vilken summarad i samma blad raden räknas in i",
+        where,
+        f"Betyder {parent_column} något annat här (t.ex. ett mål i målbladen), skriv "
+        f"'föräldrakolumn: ingen' i tabellvyn{declared} i tabeller.yaml. Annars: skriv Id för "
+        "en summarad (Typ summa eller delsumma) i samma blad.",
+    )

@@ -45,12 +45,16 @@ def goal_levels(config: GoalConfig) -> dict[str, int]:
 def read_goal_tree(
     reader: WorkbookReader,
     config: GoalConfig,
-    scales: ColumnScales,
+    scales: ColumnScales | None,
     findings: Findings,
     explicit: bool,
+    configured: bool = True,
 ) -> RowTree:
-    """The goal tree; an absent default workbook means the package has no goal follow-up."""
+    """The goal tree; an absent default workbook means the package has no goal follow-up,
+    and so does a package without ``måluppföljning:`` in report.yaml."""
     path = reader.data_dir / config.workbook
+    if not configured or scales is None:
+        return RowTree.empty(missing_block="måluppföljning")
     if not path.is_file() and not explicit:
         return RowTree.empty()
     levels = goal_levels(config)

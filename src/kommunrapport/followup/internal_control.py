@@ -50,6 +50,7 @@ class InternalControl(RowTree):
 
     def __init__(self, tree: RowTree, config: InternalControlConfig) -> None:
         super().__init__(tree._rows, tree._sheets, tree.rötter, tree._sheet_scales, tree.arbetsbok)
+        self.missing_block = tree.missing_block
         self.config = config
 
     @property
@@ -204,11 +205,15 @@ def check_risks(control: InternalControl, findings: Findings) -> None:
 def read_internal_control(
     reader: WorkbookReader,
     config: InternalControlConfig,
-    scales: ColumnScales,
+    scales: ColumnScales | None,
     findings: Findings,
     explicit: bool,
+    configured: bool = True,
 ) -> InternalControl:
+    """The internal-control tree; empty without ``intern_kontroll:`` in report.yaml."""
     path = reader.data_dir / config.workbook
+    if not configured or scales is None:
+        return InternalControl(RowTree.empty(missing_block="intern_kontroll"), config)
     if not path.is_file() and not explicit:
         return InternalControl(RowTree.empty(), config)
     tree = LevelReader(reader, config.workbook, dict(IC_SHEETS), scales, findings).read()

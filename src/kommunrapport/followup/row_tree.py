@@ -69,11 +69,23 @@ class RowTree:
         self.rötter = roots
         self.arbetsbok = workbook
         self.procent: str | None = None  # måluppföljning.procent: "andel" or "procenttal"
+        self.missing_block: str | None = None  # the report.yaml block this tree needs
 
     @classmethod
-    def empty(cls) -> RowTree:
-        """The tree of a package without this kind of follow-up."""
-        return cls({}, {}, [], {}, None)
+    def empty(cls, missing_block: str | None = None) -> RowTree:
+        """The tree of a package without this kind of follow-up; ``missing_block`` names the
+        block of report.yaml that would configure it."""
+        tree = cls({}, {}, [], {}, None)
+        tree.missing_block = missing_block
+        return tree
+
+    def _not_configured(self) -> str | None:
+        if self.missing_block is None:
+            return None
+        return (
+            f"report.yaml har inget block {self.missing_block}:, så inga sådana blad läses. "
+            f"Lägg till {self.missing_block}: (med arbetsbok: om arbetsboken har ett annat namn)."
+        )
 
     def __bool__(self) -> bool:
         return bool(self._rows)
@@ -100,6 +112,7 @@ class RowTree:
         if key not in self._rows:
             close = difflib.get_close_matches(key, list(self._rows), n=3)
             hint = f"Menade du {', '.join(close)}?" if close else "Kontrollera Id i arbetsboken."
+            hint = self._not_configured() or hint
             raise KommunrapportError(f"det finns ingen rad med Id {key!r}", hint=hint)
         return self._rows[key]
 
@@ -118,7 +131,8 @@ class RowTree:
             return []  # a level this kommun does not use
         known = ", ".join(self._sheets) or "inga"
         raise KommunrapportError(
-            f"det finns inget blad {name!r} bland målbladen", hint=f"Bladen är: {known}."
+            f"det finns inget blad {name!r} bland målbladen",
+            hint=self._not_configured() or f"Bladen är: {known}.",
         )
 
     def rader(self, blad: str | None = None, förälder: Any = None) -> list[GoalRow]:

@@ -22,6 +22,16 @@ from .yaml_lines import LinedYaml, load_yaml_file
 
 ReportType = Literal["årsberättelse", "årsrapport", "delårsrapport", "tertialrapport"]
 DocumentType = Literal["tjänsteskrivelse", "rapport"]
+# A text field that is a template: it may use {{ år }}, {{ nämnd }}, filters … (the reference
+# says so, and the build renders it before use).
+TEMPLATE_MARK = "x-mall"
+TEMPLATE: dict[str, Any] = {TEMPLATE_MARK: True}
+
+
+def is_template(field: Any) -> bool:
+    """Whether a model field (pydantic FieldInfo) is marked as a template."""
+    extra = getattr(field, "json_schema_extra", None)
+    return isinstance(extra, dict) and bool(extra.get(TEMPLATE_MARK))
 
 
 def fold(key: str) -> str:
@@ -49,28 +59,28 @@ class Model(BaseModel):
 
 
 class Person(Model):
-    name: str = Field(alias="namn")
-    title: str | None = Field(None, alias="titel")
-    phone: str | None = Field(None, alias="telefon")
-    email: str | None = Field(None, alias="epost")
+    name: str = Field(alias="namn", json_schema_extra=TEMPLATE)
+    title: str | None = Field(None, alias="titel", json_schema_extra=TEMPLATE)
+    phone: str | None = Field(None, alias="telefon", json_schema_extra=TEMPLATE)
+    email: str | None = Field(None, alias="epost", json_schema_extra=TEMPLATE)
 
 
 class Period(Model):
-    label: str = Field(alias="namn", description="t.ex. 'januari–augusti 2023'")
+    label: str = Field(alias="namn", json_schema_extra=TEMPLATE)
     start: date | None = Field(None, alias="från")
     end: date | None = Field(None, alias="till")
     number: int | None = Field(None, alias="nummer", description="delårsrapport 1, 2 …")
 
 
 class DecisionProposal(Model):
-    lead_in: str | None = Field(None, alias="inledning")
-    points: list[str] = Field(alias="beslutspunkter", min_length=1)
-    numbered: bool = Field(True, alias="numrerade")
+    lead_in: str | None = Field(None, alias="inledning", json_schema_extra=TEMPLATE)
+    points: list[str] = Field(alias="beslutspunkter", min_length=1, json_schema_extra=TEMPLATE)
+    numbered: bool | None = Field(None, alias="numrerade")
 
 
 class CoverLine(Model):
-    label: str = Field(alias="etikett")
-    value: str = Field("", alias="värde")
+    label: str = Field(alias="etikett", json_schema_extra=TEMPLATE)
+    value: str = Field("", alias="värde", json_schema_extra=TEMPLATE)
 
 
 class Numbering(Model):
@@ -80,7 +90,7 @@ class Numbering(Model):
 class OutlineEntry(Model):
     """One chapter or sub-chapter of a document's outline."""
 
-    title: str | None = Field(None, alias="rubrik")
+    title: str | None = Field(None, alias="rubrik", json_schema_extra=TEMPLATE)
     file: str | None = Field(None, alias="fil")
     block: str | None = Field(None, alias="block")
     numbered: bool = Field(True, alias="numrerad")
@@ -104,8 +114,8 @@ class DocumentSpec(Model):
 
     id: str = Field(alias="id", pattern=r"^[a-z0-9][a-z0-9_-]*$")
     kind: DocumentType = Field(alias="typ")
-    title: str = Field(alias="titel")
-    subtitle: str | None = Field(None, alias="undertitel")
+    title: str = Field(alias="titel", json_schema_extra=TEMPLATE)
+    subtitle: str | None = Field(None, alias="undertitel", json_schema_extra=TEMPLATE)
     appendix: int | None = Field(None, alias="bilaga", ge=1)
     cover: bool = Field(True, alias="omslag")
     toc: bool = Field(True, alias="innehållsförteckning")
@@ -125,7 +135,7 @@ class EqualityCheck(Model):
 
     values: list[str] = Field(alias="värden", min_length=2)
     tolerance: float | None = Field(None, alias="tolerans", ge=0)
-    text: str | None = Field(None, alias="text")
+    text: str | None = Field(None, alias="text", json_schema_extra=TEMPLATE)
 
 
 class Checks(Model):
@@ -147,18 +157,22 @@ class ReportConfig(Model):
     report_type: ReportType = Field(alias="rapporttyp")
     year: int = Field(alias="år", ge=1990, le=2100)
     period: Period | None = Field(None, alias="period")
-    case_number: str | None = Field(None, alias="diarienummer")
+    case_number: str | None = Field(None, alias="diarienummer", json_schema_extra=TEMPLATE)
     report_date: date | None = Field(None, alias="datum")
-    deciding_body: str | None = Field(None, alias="beslutsinstans")
+    deciding_body: str | None = Field(None, alias="beslutsinstans", json_schema_extra=TEMPLATE)
     decision_date: date | None = Field(None, alias="beslutsdatum")
     decision_paragraph: str | None = Field(None, alias="paragraf")
     case_officer: Person | None = Field(None, alias="handläggare")
-    recipient: str | None = Field(None, alias="mottagare")
+    recipient: str | None = Field(None, alias="mottagare", json_schema_extra=TEMPLATE)
     decision: DecisionProposal | None = Field(None, alias="förslag_till_beslut")
-    signature_heading: str | None = Field(None, alias="underskrift_rubrik")
+    signature_heading: str | None = Field(
+        None, alias="underskrift_rubrik", json_schema_extra=TEMPLATE
+    )
     signatories: list[Person] = Field(default_factory=list, alias="underskrifter")
     cover_lines: list[CoverLine] = Field(default_factory=list, alias="omslagsrader")
-    distribution: list[str] = Field(default_factory=list, alias="beslutet_skickas_till")
+    distribution: list[str] = Field(
+        default_factory=list, alias="beslutet_skickas_till", json_schema_extra=TEMPLATE
+    )
     logo: str | None = Field(None, alias="logotyp")
     numbering: Numbering = Field(default_factory=Numbering, alias="numrering")
     language: Literal["sv"] = Field("sv", alias="språk")

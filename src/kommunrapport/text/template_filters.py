@@ -40,12 +40,33 @@ def _value_in(value: Any, unit: str, source_unit: str | None) -> float:
             "Använd filtret tal eller procent för värden som inte är kronor.",
         )
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise KommunrapportError(f"filtret {unit} behöver ett tal, fick {value!r}")
+        raise not_a_number(unit, value)
     if source_unit is None:
         raise KommunrapportError(
             f"talet {value} har ingen enhet; ange vilken, t.ex. {{{{ x | {unit}(från='tkr') }}}}"
         )
     return convert(float(value), source_unit, unit)
+
+
+def not_a_number(filter_name: str, value: Any) -> KommunrapportError:
+    """The error for a filter given something else than a number, often the text an earlier
+    filter made: ``{{ x | mnkr | belopp }}``."""
+    if isinstance(value, str):
+        shown = " ".join(value.replace(NBSP, " ").split())
+        return KommunrapportError(
+            f'filtret {filter_name} behöver ett tal, men fick texten "{shown}"',
+            hint=(
+                "Ett filter som mnkr, tkr, procent eller tal gör talet till text, så det ska stå "
+                f"sist. Skriv {filter_name} direkt efter talet, t.ex. "
+                '{{ x | belopp("mnkr") }} i stället för {{ x | mnkr | belopp }}, eller '
+                "{{ x | mnkr(tecken=true) }}."
+            ),
+        )
+    kind = "ett tomt värde" if value is None else f"{type(value).__name__} {value!r}"
+    return KommunrapportError(
+        f"filtret {filter_name} behöver ett tal, men fick {kind}",
+        hint="Kontrollera uttrycket före filtret: det ska ge ett tal ur data.",
+    )
 
 
 def make_filters(style: NumberStyle, labels: Labels) -> dict[str, Callable[..., Any]]:
@@ -59,20 +80,20 @@ def make_filters(style: NumberStyle, labels: Labels) -> dict[str, Callable[..., 
 
         return apply
 
-    def plain(value: Any) -> float:
+    def plain(value: Any, filter_name: str) -> float:
         if isinstance(value, Missing):
             raise value.fail()
         if isinstance(value, Amount):
             return value.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise KommunrapportError(f"väntade ett tal, fick {value!r}")
+            raise not_a_number(filter_name, value)
         return float(value)
 
     def tal(value: Any, decimaler: int = 0, tecken: bool = False) -> str:
-        return format_number(plain(value), decimaler, sign=tecken, style=style)
+        return format_number(plain(value, "tal"), decimaler, sign=tecken, style=style)
 
     def procent(value: Any, decimaler: int = 1, tecken: bool = False, andel: bool = True) -> str:
-        number = plain(value)
+        number = plain(value, "procent")
         if isinstance(value, Amount) and value.unit not in (SHARE, None):
             raise KommunrapportError(f"{value} är ett belopp, inte en andel", value.origin)
         if not andel:  # the data holds 4,93 meaning 4,93 %
@@ -80,7 +101,7 @@ def make_filters(style: NumberStyle, labels: Labels) -> dict[str, Callable[..., 
         return format_percent(number, decimaler, sign=tecken, style=style)
 
     def procentenheter(value: Any, decimaler: int = 1) -> str:
-        return format_percent_points(plain(value), decimaler, style=style)
+        return format_percent_points(plain(value, "procentenheter"), decimaler, style=style)
 
     def tecken(value: Any, decimaler: int | None = None) -> str:
         if isinstance(value, Amount) and value.unit in DEFAULT_DECIMALS:
@@ -91,20 +112,20 @@ def make_filters(style: NumberStyle, labels: Labels) -> dict[str, Callable[..., 
 
     def belopp(value: Any, enhet: str | None = None, decimaler: int | None = None) -> str:
         """Without sign: for "ett underskott på 28,4 mnkr"."""
-        magnitude = abs(value) if isinstance(value, Amount) else abs(plain(value))
+        magnitude = abs(value) if isinstance(value, Amount) else abs(plain(value, "belopp"))
         unit = enhet or (value.unit if isinstance(value, Amount) else None)
         if unit in DEFAULT_DECIMALS:
             return currency(unit)(magnitude, decimaler)
         return tal(magnitude, decimaler or 0)
 
     def resultatord(value: Any) -> str:
-        return labels["overskott"] if plain(value) >= 0 else labels["underskott"]
+        return labels["overskott"] if plain(value, "resultatord") >= 0 else labels["underskott"]
 
     def avvikelseord(value: Any) -> str:
-        return labels["positiv"] if plain(value) >= 0 else labels["negativ"]
+        return labels["positiv"] if plain(value, "avvikelseord") >= 0 else labels["negativ"]
 
     def ord(value: Any, neutrum: bool = False) -> str:
-        return number_word(int(plain(value)), neuter=neutrum)
+        return number_word(int(plain(value, "ord")), neuter=neutrum)
 
     def datum(value: Any, stil: str = "iso") -> str:
         return format_date(value, stil)
