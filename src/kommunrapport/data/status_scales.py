@@ -78,14 +78,20 @@ class ScaleSpec(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> ScaleSpec:
-        symbols: set[str] = set()
+        # The text is printed next to every symbol, so one shape in different colours is
+        # allowed (coloured dots); the same symbol in the same (or no) colour is ambiguous.
+        shown: set[tuple[str, str | None]] = set()
         for level in self.levels:
-            if level.symbol in symbols:
+            if (
+                (level.symbol, level.color) in shown
+                or (level.symbol, None) in shown
+                or (level.color is None and any(s == level.symbol for s, _ in shown))
+            ):
                 raise ValueError(
-                    f"symbolen {level.symbol!r} används för två nivåer; varje nivå behöver en "
-                    "egen form"
+                    f"symbolen {level.symbol!r} används för två nivåer utan olika färg; ge "
+                    "nivåerna olika symboler, eller samma symbol i olika färger (färg:)"
                 )
-            symbols.add(level.symbol)
+            shown.add((level.symbol, level.color))
         if self.kind == "procent":
             if any(level.lower_bound is None for level in self.levels):
                 raise ValueError("i en skala med typ: procent behöver varje nivå 'från' (0–100)")
