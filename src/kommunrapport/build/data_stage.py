@@ -117,6 +117,15 @@ class DataContext:
 
         caption = overrides.get("rubrik", spec.caption)
         caption = text(caption) if caption else None
+        if not caption:  # accessibility: every table on the web page needs a <caption>
+            self.findings.warn(
+                "tabell-utan-rubrik",
+                f"tabellen {name!r} har ingen rubrik, så tabellen på webbsidan får ingen "
+                "bildtext (<caption>) som skärmläsare läser upp",
+                location,
+                'Skriv rubrik: i tabellvyn, eller tabell("namn", rubrik="…") i texten. '
+                "Med dold_rubrik: true visas rubriken bara för skärmläsare.",
+            )
         titles = [text(c.title) for c in view.columns]
         groups = [(text(g.text), g.columns) for g in spec.header_groups]
         unit_caption = None
