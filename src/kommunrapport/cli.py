@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "import_docx",
     "new",
     "reference_doc",
+    "schema",
     "serve",
     "xlsx_text",
 ]

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..errors import Findings, KommunrapportError, Location
-from ..project.config import Model, fold, validate_model
+from ..project.config import Model, described, fold, validate_model
 from ..project.yaml_lines import LinedYaml
 from ..text.swedish_format import DEFAULT_STYLE, NumberStyle, format_number
 from .workbook import is_number, normalize
@@ -40,13 +40,47 @@ MIN_CONTRAST = 3.0  # WCAG 2.1 SC 1.4.11 for graphical objects
 
 
 class LevelSpec(Model):
-    code: str | None = Field(None, alias="kod")
-    lower_bound: float | None = Field(None, alias="från")
-    text: str = Field(alias="text", min_length=1)
-    symbol: str = Field(alias="symbol", min_length=1, max_length=3)
-    color: str | None = Field(None, alias="färg")
-    sentence: str | None = Field(None, alias="mening")
-    aliases: list[str] = Field(default_factory=list, alias="alias")
+    model_config = described("En nivå i en skala.")
+    code: str | None = Field(
+        None, alias="kod", description="Det som står i kalkylbladet.", examples=["helt"]
+    )
+    lower_bound: float | None = Field(
+        None,
+        alias="från",
+        description="I en procentskala: nivåns lägsta värde (0–100).",
+        examples=[50],
+    )
+    text: str = Field(
+        alias="text",
+        description="Nivåns text; står alltid bredvid symbolen.",
+        examples=["Helt uppfyllt"],
+        min_length=1,
+    )
+    symbol: str = Field(
+        alias="symbol",
+        description=("Ett tecken, t.ex. ● ◐ ○ ✓ ↗. Samma symbol i flera nivåer kräver olika färg."),
+        examples=["●"],
+        min_length=1,
+        max_length=3,
+    )
+    color: str | None = Field(
+        None,
+        alias="färg",
+        description="grön, gul, orange, röd, blå, lila, grå eller en hexkod.",
+        examples=["grön"],
+    )
+    sentence: str | None = Field(
+        None,
+        alias="mening",
+        description="Standardmening för nivån, i blocken och i förklaringen.",
+        examples=["Målet bedöms vara uppfyllt."],
+    )
+    aliases: list[str] = Field(
+        default_factory=list,
+        alias="alias",
+        description="Andra stavningar som godtas i bladet.",
+        examples=[["Helt"]],
+    )
 
     @field_validator("code", mode="before")
     @classmethod
@@ -69,12 +103,42 @@ class LevelSpec(Model):
 
 
 class ScaleSpec(Model):
-    title: str | None = Field(None, alias="rubrik")
-    legend_title: str | None = Field(None, alias="förklaringsrubrik")
-    explanation: str | None = Field(None, alias="förklaring")
-    kind: Literal["kod", "procent"] = Field("kod", alias="typ")
-    empty: str | None = Field(None, alias="tom")
-    levels: list[LevelSpec] = Field(alias="nivåer", min_length=2)
+    model_config = described(
+        "En skala för bedömning eller status, bäst först. Cellen i bladet "
+        "har nivåns kod, och rapporten visar symbol och text."
+    )
+    title: str | None = Field(
+        None,
+        alias="rubrik",
+        description=("Kolumnrubrik och rubrik i symbolförklaringen. Standard: skalans namn."),
+        examples=["Bedömning"],
+    )
+    legend_title: str | None = Field(
+        None,
+        alias="förklaringsrubrik",
+        description="Rubrik i symbolförklaringen, om den ska skilja sig från rubrik.",
+        examples=["Mål"],
+    )
+    explanation: str | None = Field(
+        None,
+        alias="förklaring",
+        description="Mening som inleder skalans del av symbolförklaringen.",
+        examples=["Nämndens bedömning vid årets slut."],
+    )
+    kind: Literal["kod", "procent"] = Field(
+        "kod",
+        alias="typ",
+        description=(
+            "kod: cellen har en kod; procent: cellen har ett tal 0–100 och nivån väljs med från."
+        ),
+        examples=["procent"],
+    )
+    empty: str | None = Field(
+        None, alias="tom", description="Koden som visas när cellen är tom.", examples=["ej_angiven"]
+    )
+    levels: list[LevelSpec] = Field(
+        alias="nivåer", description="Nivåerna, bäst först.", min_length=2
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ScaleSpec:

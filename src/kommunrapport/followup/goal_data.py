@@ -18,7 +18,7 @@ from pydantic import Field
 
 from ..data.workbook import WorkbookReader, normalize
 from ..errors import Findings, KommunrapportError
-from ..project.config import Model
+from ..project.config import Model, described
 from .goal_sheets import DEFAULT_GOAL_WORKBOOK, GOAL_SHEETS
 from .level_reader import ColumnScales, LevelReader
 from .row_tree import RowTree
@@ -27,10 +27,37 @@ from .row_tree import RowTree
 class GoalConfig(Model):
     """``måluppföljning:`` in report.yaml."""
 
-    workbook: str = Field(DEFAULT_GOAL_WORKBOOK, alias="arbetsbok")
-    columns: dict[str, str] = Field(default_factory=dict, alias="kolumner")
-    sheets: list[str] | None = Field(None, alias="blad", min_length=1)
-    percent: Literal["andel", "procenttal"] | None = Field(None, alias="procent")
+    model_config = described(
+        "Måluppföljningen: arbetsboken med ett blad per nivå (docs/data-format.md, avsnitt 4)."
+    )
+
+    workbook: str = Field(
+        DEFAULT_GOAL_WORKBOOK,
+        alias="arbetsbok",
+        description="Arbetsboken under data/.",
+        examples=["malbilaga.xlsx"],
+    )
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        alias="kolumner",
+        description=("Vilken skala en kolumn använder; Blad/Kolumn gäller bara det bladet."),
+        examples=[{"Aktiviteter/Status": "aktivitetsstatus"}],
+    )
+    sheets: list[str] | None = Field(
+        None,
+        alias="blad",
+        description="Målbladen i nivåordning, när de har andra namn än de kända.",
+        examples=[["Fokusområden", "Mål", "Nämndsmål"]],
+        min_length=1,
+    )
+    percent: Literal["andel", "procenttal"] | None = Field(
+        None,
+        alias="procent",
+        description=(
+            "Hur indikatorer med Enhet % är skrivna: andel (0,205) eller procenttal (20,5)."
+        ),
+        examples=["andel"],
+    )
 
 
 # -- goals ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pydantic import Field
 from ..data.status_scales import StatusValue
 from ..data.workbook import WorkbookReader, describe, is_number, normalize
 from ..errors import Findings, KommunrapportError
-from ..project.config import Model
+from ..project.config import Model, described
 from .goal_rows import GoalRow
 from .level_reader import ColumnScales, LevelReader
 from .row_tree import RowTree
@@ -31,12 +31,52 @@ OPTIONAL_CONTROL_COLUMNS = ("Metod", "Frekvens", "Ansvarig", "Åtgärd")
 class InternalControlConfig(Model):
     """``intern_kontroll:`` in report.yaml."""
 
-    workbook: str = Field(DEFAULT_IC_WORKBOOK, alias="arbetsbok")
-    threshold: int | None = Field(None, alias="kontrollmoment_från_riskvärde", ge=1)
-    likelihood_max: int = Field(4, alias="sannolikhet_max", ge=2, le=10)
-    consequence_max: int = Field(4, alias="konsekvens_max", ge=2, le=10)
-    process_types: dict[str, str] = Field(default_factory=dict, alias="processtyper")
-    columns: dict[str, str] = Field(default_factory=dict, alias="kolumner")
+    model_config = described(
+        "Den interna kontrollen: processer, risker, kontrollmoment "
+        "(docs/data-format.md, avsnitt 4.3)."
+    )
+
+    workbook: str = Field(
+        DEFAULT_IC_WORKBOOK,
+        alias="arbetsbok",
+        description="Arbetsboken under data/.",
+        examples=["intern_kontroll.xlsx"],
+    )
+    threshold: int | None = Field(
+        None,
+        alias="kontrollmoment_från_riskvärde",
+        description="Regeln: risker med minst detta riskvärde ska ha kontrollmoment.",
+        examples=[8],
+        ge=1,
+    )
+    likelihood_max: int = Field(
+        4,
+        alias="sannolikhet_max",
+        description="Högsta värdet för sannolikhet.",
+        examples=[5],
+        ge=2,
+        le=10,
+    )
+    consequence_max: int = Field(
+        4,
+        alias="konsekvens_max",
+        description="Högsta värdet för konsekvens.",
+        examples=[5],
+        ge=2,
+        le=10,
+    )
+    process_types: dict[str, str] = Field(
+        default_factory=dict,
+        alias="processtyper",
+        description="Rubrik över varje grupp av processer, per värde i kolumnen Typ.",
+        examples=[{"huvudprocess": "Huvudprocesser"}],
+    )
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        alias="kolumner",
+        description=("Vilken skala en kolumn använder; Blad/Kolumn gäller bara det bladet."),
+        examples=[{"Kontrollmoment/Status": "kontrollstatus"}],
+    )
 
 
 @dataclass
