@@ -53,6 +53,24 @@ def test_new_package_builds(tmp_path: Path, report_type: str, capsys) -> None:
     title = page.find("h1").get_text(strip=True)
     assert "2023" in title
 
+    # one of each block from the sample data, with comments saying what to replace (issue 16)
+    captions = [c.get_text(" ", strip=True).replace(NBSP, " ") for c in page.find_all("caption")]
+    assert "Tabell 2. Driftredovisning 2023 (belopp i tkr)" in captions  # ledger table
+    assert "Tabell 1. Nämndsmål 2023" in captions  # goal table
+    assert "Förklaring symboler" in captions  # legend of the status scale
+    text = page.get_text(" ", strip=True)
+    assert f"ett underskott på 0,5{NBSP}mnkr mot budget, varav IT −0,8{NBSP}mnkr" in text
+    assert "1 av 3 nämndsmål" in text  # a count from the goal sheet in a sentence
+    goal = next(t for t in page.find_all("table") if "Nämndsmål 2023" in t.caption.get_text())
+    assert goal.find(class_="symbol").get_text() == "◐"
+    assert "Delvis uppfyllt" in goal.get_text()
+    figure = page.find("figure")
+    assert "Figur 1. Budget och utfall" in " ".join(figure.get_text(" ").split())
+    assert len(figure.find("img")["alt"]) > 40
+    for name in ("tabeller.yaml", "diagram.yaml", *structure.examples.values()):
+        assert "Exempel från `kommunrapport new`" in (package / name).read_text(encoding="utf-8")
+    assert "Exempel från `kommunrapport new`" in (package / "report.yaml").read_text("utf-8")
+
     # every stub says what to write, and check reports it until it is written
     codes = {f.code for f in result.findings}
     assert codes == {"placeholder"}

@@ -24,6 +24,7 @@ from ..errors import KommunrapportError, Location
 from ..project.config import OutlineEntry, fold
 from ..project.package import CONFIG_NAME, builtin_templates_dir
 from ..project.yaml_lines import load_yaml_file
+from .scaffold_samples import SCALES_YAML, sample_files
 
 STRUCTURES_DIR = "strukturer"
 REPORT_TYPES = ("årsrapport", "årsberättelse", "delårsrapport", "tertialrapport")
@@ -40,6 +41,7 @@ class Structure:
     texts: dict[str, dict[str, str]]
     months: int = 12
     source: str = ""
+    examples: dict[str, str] | None = None  # "ekonomi"/"mål" → the file that shows the sample
 
 
 def structure_dirs(root: Path) -> list[Path]:
@@ -84,6 +86,7 @@ def _parse_structure(path: Path) -> Structure:
             texts=dict(data.get("texter") or {}),
             months=int(data.get("månader", 12)),
             source=shown,
+            examples={str(k): str(v) for k, v in (data.get("exempel") or {}).items()},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise KommunrapportError(
@@ -196,7 +199,7 @@ def report_yaml(
         "förslag_till_beslut:",
         "  beslutspunkter:",
         f"    - {_quote(decision)}",
-        "",
+        SCALES_YAML,
         "dokument:",
         "  - id: tjansteskrivelse",
         "    typ: tjänsteskrivelse",
@@ -253,15 +256,24 @@ def scaffold_package(
         )
     structure = load_structure(report_type, root)
     period = period_for(structure.report_type, year, months or structure.months)
-    files: dict[str, str] = {
+    files: dict[str, str | bytes] = {
         CONFIG_NAME: report_yaml(structure, municipality, committee, year, period)
     }
     for name in outline_files(structure.memo_outline) + outline_files(structure.outline):
         files[name] = stub_markdown(structure.texts.get(name, {}))
+    examples = structure.examples or {}
+    ledger_file, goal_file = examples.get("ekonomi"), examples.get("mål")
+    for name, content in sample_files(ledger_file, goal_file).items():
+        if name in (ledger_file, goal_file):  # the section keeps its heading and guidance
+            content = stub_markdown({**structure.texts.get(name, {}), "text": str(content)})
+        files[name] = content
     written: list[Path] = []
-    for name, text in files.items():
+    for name, content in files.items():
         path = package_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
         written.append(path)
     return ScaffoldResult(package_dir, written)
