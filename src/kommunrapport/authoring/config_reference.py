@@ -20,7 +20,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ..data.status_scales import LevelSpec, ScaleSpec
+from ..data.scale_spec import LevelSpec, ScaleSpec
 from ..data.table_spec import ChartSpec, ColumnSpec, HeaderGroup, TableSpec
 from ..followup.goal_data import GoalConfig
 from ..followup.internal_control import InternalControlConfig

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from ..data.status_scales import ScaleSpec
+from ..data.scale_spec import ScaleSpec
 from ..data.table_spec import ChartSpec, TableSpec
 from ..followup.goal_data import GoalConfig
 from ..followup.internal_control import InternalControlConfig
