@@ -278,7 +278,7 @@ def _indicator_cells(soup: BeautifulSoup) -> list[str]:
 
 def test_percent_indicator_with_a_number_above_one_is_not_multiplied(package_copy, tmp_path):
     _root, pkg = package_copy(PACKAGE)
-    edit_report_yaml(pkg, lambda d: d.pop("måluppföljning"))
+    edit_report_yaml(pkg, lambda d: d["måluppföljning"].pop("procent"))
     edit_sheet(pkg, "mal.xlsx", "Indikatorer", {"F2": 20.5, "G2": 2, "H2": 3})
     result, soup = _build(pkg, tmp_path / "out")
     assert _indicator_cells(soup)[1:] == [f"20,5{NBSP}%", f"2,0{NBSP}%", f"3,0{NBSP}%"]
