@@ -72,3 +72,64 @@ def test_one_shape_without_different_colours_is_an_error(
         build_html(package)
     assert "symbolen '●' används för två nivåer utan olika färg" in caught.value.message
     assert caught.value.location.line is not None
+
+
+INDICATORS = {
+    "Nämndsmål": [["Id", "Namn", "Bedömning"], ["NM-1", "Budget i balans", "delvis"]],
+    "Indikatorer": [
+        ["Id", "Förälder", "Namn", "Typ", "Enhet", "Utfall 2023", "Utfall 2024", "Målvärde"],
+        ["I1", "NM-1", "Budgetavvikelse", "KF", "%", 0.04, 0.103, 0],
+        ["I2", "NM-1", "Andel e-fakturor", "nämnd", "%", 0.81, 0.853, 0.9],
+        ["I3", "NM-1", "Nöjd-Kund-Index", "KF", None, 71, 73, 75],
+    ],
+}
+SCALE = """\
+    måluppföljning: {procent: andel}
+    skalor:
+      bedömning:
+        nivåer:
+          - {kod: helt, text: Helt uppfyllt, symbol: "●"}
+          - {kod: delvis, text: Delvis uppfyllt, symbol: "◐"}
+    """
+
+
+def test_indicator_table_split_by_type_and_empty_tables_explained(tmp_path: Path) -> None:
+    section = """\
+        {{ indikatortabell("NM-1", år=2, rubrik="KF-indikatorer", välj={"Typ": "KF"}) }}
+
+        {{ indikatortabell("NM-1", år=2, rubrik="Nämndens indikatorer", välj={"Typ": "nämnd"}) }}
+
+        Fel rad: [{{ indikatortabell("I1") }}]
+        Inget: [{{ indikatortabell("NM-1", välj={"Typ": "RF"}) }}]
+        """
+    package = write_small_package(
+        tmp_path, report_extra=SCALE, section=section, workbooks={"mal.xlsx": INDICATORS}
+    )
+    result = build_html(package)
+    main = html_main(result)
+    tables = {t.caption.get_text(" ", strip=True): t for t in main.find_all("table")}
+    kf = next(t for c, t in tables.items() if "KF-indikatorer" in c)
+    own = next(t for c, t in tables.items() if "Nämndens indikatorer" in c)
+    assert [r.th.get_text(strip=True) for r in kf.tbody.find_all("tr")] == [
+        "Budgetavvikelse",
+        "Nöjd-Kund-Index",
+    ]
+    assert [r.th.get_text(strip=True) for r in own.tbody.find_all("tr")] == ["Andel e-fakturor"]
+    assert "Fel rad: [] Inget: []" in " ".join(main.get_text(" ").split())
+    empty = [f for f in result.findings if f.code == "indikatortabell-tom"]
+    assert len(empty) == 2
+    assert "I1 ligger själv i bladet Indikatorer" in empty[0].message
+    assert "Typ = 'RF'" in empty[1].message
+    assert all(f.location.sheet and f.location.cell for f in empty)
+
+
+def test_a_goal_without_indicators_is_no_warning(tmp_path: Path) -> None:
+    goals = {"Nämndsmål": INDICATORS["Nämndsmål"], "Indikatorer": INDICATORS["Indikatorer"][:1]}
+    package = write_small_package(
+        tmp_path,
+        report_extra=SCALE,
+        section='[{{ indikatortabell("NM-1") }}]\n',
+        workbooks={"mal.xlsx": goals},
+    )
+    result = build_html(package)
+    assert not [f for f in result.findings if f.code == "indikatortabell-tom"]

@@ -17,6 +17,7 @@ from ..text.templating import render_string
 from .goal_context import GoalDocument
 from .goal_tables import NAME_HEADINGS, GoalTables, HiddenCaptionTable, parse_columns
 from .goal_text import plain_number, uppräkning
+from .indicator_rows import select_indicators
 from .status_cells import status_cell
 from .table_model import Cell, Column, RenderTable, Row
 
@@ -43,6 +44,7 @@ class IndicatorTables:
         procent: str | None = None,
         id: str | None = None,
         numrerad: bool | None = None,
+        välj: dict[str, Any] | None = None,
     ) -> str:
         """The indicators under one or more rows (a row, an id or a list: one combined table).
 
@@ -52,11 +54,18 @@ class IndicatorTables:
         headings by kind ("namn", "utfall", "målvärde", "trend"); a heading may use
         ``{{ år }}`` and ``{{ kolumnår }}`` (the column's year). ``kolumner`` lists the columns
         instead: sheet column names (``"Utfall {{ år - 1 }}"``), optionally with a heading.
-        ``procent`` ("andel" or "procenttal") overrides ``måluppföljning.procent``."""
+        ``procent`` ("andel" or "procenttal") overrides ``måluppföljning.procent``;
+        ``välj={"Typ": "KF"}`` keeps the indicators whose column has that value."""
         parents = self.doc.rows(rad)
-        rows: list[GoalRow] = []
-        for parent in parents:
-            rows += [r for r in parent.barn_i(blad) if r not in rows]
+        rows, reason = select_indicators(parents, blad, välj, self.doc.goals.bladnamn)
+        if reason and parents:
+            self.doc.findings.warn(
+                "indikatortabell-tom",
+                f"indikatortabell() blir tom: {reason}",
+                parents[0].location(),
+                "Ge indikatortabell() målet som indikatorerna hör till, rätt blad (blad=) "
+                "och ett villkor (välj=) som stämmer med bladets värden.",
+            )
         if not parents or not rows:
             return ""
         owner = parents[0]
