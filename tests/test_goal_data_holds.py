@@ -133,3 +133,25 @@ def test_a_goal_without_indicators_is_no_warning(tmp_path: Path) -> None:
     )
     result = build_html(package)
     assert not [f for f in result.findings if f.code == "indikatortabell-tom"]
+
+
+def test_percentages_with_the_decimals_of_the_source(tmp_path: Path) -> None:
+    section = """\
+        {{ indikatortabell("NM-1", år=2, rubrik="Som källan", decimaler="källan") }}
+
+        {{ indikatortabell("NM-1", år=2, rubrik="Standard") }}
+        """
+    package = write_small_package(
+        tmp_path, report_extra=SCALE, section=section, workbooks={"mal.xlsx": INDICATORS}
+    )
+    main = html_main(build_html(package))
+    tables = {" ".join(t.caption.get_text(" ").split()): t for t in main.find_all("table")}
+
+    def row(caption: str, name: str) -> list[str]:
+        table = next(t for c, t in tables.items() if caption in c)
+        found = next(r for r in table.tbody.find_all("tr") if r.th.get_text(strip=True) == name)
+        return [td.get_text(strip=True).replace("\u00a0", " ") for td in found.find_all("td")]
+
+    assert row("Som källan", "Budgetavvikelse") == ["4 %", "0 %", "10,3 %"]  # 4 % next to 10,3 %
+    assert row("Standard", "Budgetavvikelse") == ["4,0 %", "0,0 %", "10,3 %"]
+    assert row("Som källan", "Nöjd-Kund-Index") == ["71", "75", "73"]

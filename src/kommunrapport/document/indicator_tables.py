@@ -45,6 +45,7 @@ class IndicatorTables:
         id: str | None = None,
         numrerad: bool | None = None,
         välj: dict[str, Any] | None = None,
+        decimaler: str | None = None,
     ) -> str:
         """The indicators under one or more rows (a row, an id or a list: one combined table).
 
@@ -55,7 +56,8 @@ class IndicatorTables:
         ``{{ år }}`` and ``{{ kolumnår }}`` (the column's year). ``kolumner`` lists the columns
         instead: sheet column names (``"Utfall {{ år - 1 }}"``), optionally with a heading.
         ``procent`` ("andel" or "procenttal") overrides ``måluppföljning.procent``;
-        ``välj={"Typ": "KF"}`` keeps the indicators whose column has that value."""
+        ``välj={"Typ": "KF"}`` keeps the indicators whose column has that value;
+        ``decimaler="källan"`` prints a share with the decimals the source has (4 %, 10,3 %)."""
         parents = self.doc.rows(rad)
         rows, reason = select_indicators(parents, blad, välj, self.doc.goals.bladnamn)
         if reason and parents:
@@ -71,6 +73,12 @@ class IndicatorTables:
         owner = parents[0]
         sheet = rows[0]._sheet
         where = owner.location()
+        if decimaler not in (None, "källan"):
+            raise KommunrapportError(
+                f"indikatortabell(decimaler={decimaler!r}) känns inte igen",
+                hint='Skriv decimaler="källan" (så många decimaler som i arbetsboken) eller '
+                "ange decimaler per rad i kolumnen Decimaler.",
+            )
         if procent is not None and procent not in PERCENT_CONVENTIONS:
             raise KommunrapportError(
                 f"indikatortabell(procent={procent!r}) känns inte igen",
@@ -86,7 +94,7 @@ class IndicatorTables:
             cells = []
             for key, _title, kind in choices:
                 if kind == "value":
-                    cells.append(self._indicator_value(row, key, procent))
+                    cells.append(self._indicator_value(row, key, procent, decimaler == "källan"))
                 else:
                     cells.append(self.tables.cell(row, key))
             body.append(Row(cells))
@@ -233,7 +241,9 @@ class IndicatorTables:
             )
         return "procenttal"
 
-    def _indicator_value(self, row: GoalRow, key: str, procent: str | None = None) -> Cell:
+    def _indicator_value(
+        self, row: GoalRow, key: str, procent: str | None, from_source: bool = False
+    ) -> Cell:
         value = row.get(key)
         if value is None:
             return Cell("", align="right")
@@ -247,9 +257,11 @@ class IndicatorTables:
         if unit in ("%", "procent"):
             if self._percent_convention(row, procent) == "andel":
                 value = value * 100
-                text = format_number(
-                    value, int(decimals) if is_number(decimals) else 1, style=self.doc.style
-                )
+                if from_source and not is_number(decimals):  # 0,04 → 4 %, 0,103 → 10,3 %
+                    text = plain_number(round(value, 9), self.doc.style)
+                else:
+                    count = int(decimals) if is_number(decimals) else 1
+                    text = format_number(value, count, style=self.doc.style)
             elif is_number(decimals):
                 text = format_number(value, int(decimals), style=self.doc.style)
             else:
