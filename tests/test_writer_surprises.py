@@ -171,3 +171,32 @@ def test_package_overrides_a_label_and_a_misspelt_key_is_warned(tmp_path: Path) 
     assert len(warned) == 1
     assert warned[0].location.line == 2
     assert "diarienummer" in (warned[0].hint or "")
+
+
+def test_package_labels_reach_the_goal_and_indicator_tables(tmp_path: Path) -> None:
+    goals = {
+        "Nämndsmål": [["Id", "Namn"], ["NM-1", "Budget i balans"]],
+        "Indikatorer": [
+            ["Id", "Förälder", "Namn", "Utfall 2023", "Utfall 2024", "Målvärde"],
+            ["I1", "NM-1", "Nöjd-Kund-Index", 71, 73, 75],
+        ],
+    }
+    section = """\
+        {{ måltabell(mål.blad("Nämndsmål"), rubrik="Mål") }}
+
+        {{ indikatortabell("NM-1", år=2, rubrik="Indikatorer") }}
+        """
+    package = write_small_package(
+        tmp_path, report_extra="måluppföljning: {}", section=section, workbooks={"mal.xlsx": goals}
+    )
+    locale = package / "templates" / "locale"
+    locale.mkdir(parents=True)
+    (locale / "sv.yaml").write_text(
+        'namnkolumn_namndsmal: Mål för nämnden\nkolumn_utfall: "Resultat {år}"\n'
+        'kolumn_malvarde: "Mål {år}"\nnamnkolumn_indikatorer: Nyckeltal\n',
+        encoding="utf-8",
+    )
+    result = build_html(package)
+    headers = [th.get_text(strip=True) for th in html_main(result).find_all("th", scope="col")]
+    assert headers == ["Mål för nämnden", "Nyckeltal", "Resultat 2023", "Mål 2024", "Resultat 2024"]
+    assert not [f for f in result.findings if f.code == "etikett-okänd"]

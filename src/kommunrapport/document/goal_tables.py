@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,6 +12,7 @@ from ..data.status_scales import StatusValue
 from ..data.workbook import is_number, normalize
 from ..errors import KommunrapportError
 from ..followup.goal_rows import GoalRow, format_plain
+from ..project.config import fold
 from .blocks import RenderContext
 from .goal_comments import GoalComments
 from .goal_context import GoalDocument
@@ -23,22 +24,22 @@ from .table_html import html_table
 from .table_model import Cell, Column, RenderTable, Row
 from .table_typst import typst_table
 
-# The heading of the name column, by sheet: "Namn" reads poorly above a list of activities.
-NAME_HEADINGS = {
-    "aktiviteter": "Aktivitet", "åtaganden": "Åtagande", "uppdrag": "Uppdrag",
-    "indikatorer": "Indikator", "nämndsmål": "Nämndsmål", "mål": "Mål",
-    "kontrollmoment": "Kontrollmoment", "risker": "Risk", "processer": "Process",
-    "processområden": "Processområde", "fokusområden": "Fokusområde",
-}  # fmt: skip
 ACTIVITY_SHEETS = ("Aktiviteter", "Åtaganden")
 ACTIVITY_COLUMNS = (
     ("Namn", None),
     ("Ansvarig", None),
-    ("Start", "Startdatum"),
-    ("Slut", "Slutdatum"),
+    ("Start", "kolumn_start"),  # a label key: the heading is in the locale file
+    ("Slut", "kolumn_slut"),
     ("Status", None),
     ("Färdiggrad", None),
 )
+
+
+def name_heading(labels: Mapping[str, str], sheet: str) -> str:
+    """The heading of the name column, by sheet ("Aktivitet" above activities), from the
+    locale file: ``namnkolumn_aktiviteter``; ``namnkolumn`` ("Namn") for other sheets."""
+    key = "namnkolumn_" + fold(sheet).replace(" ", "_").replace("-", "_")
+    return labels[key] if key in labels else labels["namnkolumn"]
 
 
 class HiddenCaptionTable(RenderTable):
@@ -105,7 +106,7 @@ class GoalTables:
         if isinstance(value, StatusValue):
             return value.scale.rubrik
         if choice.key == "namn":
-            return NAME_HEADINGS.get(normalize(sample.blad), "Namn")
+            return name_heading(self.doc.labels, sample.blad)
         sheet = sample._sheet
         if choice.key in sheet.keys:
             return sheet.headers[sheet.keys.index(choice.key)]
@@ -224,7 +225,7 @@ class GoalTables:
         if kolumner is None:
             keys = rows[0]._sheet.keys
             kolumner = [
-                (column, heading) if heading else column
+                (column, self.doc.labels[heading]) if heading else column
                 for column, heading in ACTIVITY_COLUMNS
                 if normalize(column) in keys
             ]

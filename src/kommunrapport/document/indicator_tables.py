@@ -8,17 +8,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..data.status_scales import StatusValue
-from ..data.workbook import is_number, normalize
+from ..data.workbook import normalize
 from ..errors import KommunrapportError, Location
-from ..followup.goal_rows import GoalRow, format_plain
+from ..followup.goal_rows import GoalRow
 from ..followup.goal_sheets import PERCENT_CONVENTIONS
-from ..text.swedish_format import format_number
 from ..text.templating import render_string
 from .goal_context import GoalDocument
-from .goal_tables import NAME_HEADINGS, GoalTables, HiddenCaptionTable, parse_columns
-from .goal_text import plain_number, uppräkning
+from .goal_tables import GoalTables, HiddenCaptionTable, name_heading, parse_columns
+from .goal_text import uppräkning
+from .indicator_cells import IndicatorCells
 from .indicator_rows import select_indicators
-from .status_cells import status_cell
 from .table_model import Cell, Column, RenderTable, Row
 
 _UTFALL = re.compile(r"^utfall (\d{4})$")
@@ -30,7 +29,7 @@ class IndicatorTables:
     def __init__(self, doc: GoalDocument, tables: GoalTables) -> None:
         self.doc = doc
         self.tables = tables
-        self._percent_warned: set[str] = set()  # rows already warned about
+        self.cells = IndicatorCells(doc)
 
     def indikatortabell(
         self,
@@ -94,7 +93,7 @@ class IndicatorTables:
             cells = []
             for key, _title, kind in choices:
                 if kind == "value":
-                    cells.append(self._indicator_value(row, key, procent, decimaler == "källan"))
+                    cells.append(self.cells.value(row, key, procent, decimaler == "källan"))
                 else:
                     cells.append(self.tables.cell(row, key))
             body.append(Row(cells))
@@ -159,14 +158,18 @@ class IndicatorTables:
                 return default
             return self._heading_text(template, where, kolumnår=year)
 
-        name = ("namn", heading("namn", NAME_HEADINGS["indikatorer"]), "cell")
-        outcomes = [(f"utfall {y}", heading("utfall", f"Utfall {y}", y), "value") for y in years]
+        labels = self.doc.labels
+        name = ("namn", heading("namn", name_heading(labels, "Indikatorer")), "cell")
+        outcomes = [
+            (f"utfall {y}", heading("utfall", labels["kolumn_utfall"].format(år=y), y), "value")
+            for y in years
+        ]
         target_key = next((k for k in sheet.keys if k.startswith("målvärde")), None)
         target: list[tuple[str, str, str]] = []
         if target_key and target_place in places:
             title = sheet.headers[sheet.keys.index(target_key)]
             if title.strip().lower() == "målvärde" and years:
-                title = f"Målvärde {latest}"
+                title = labels["kolumn_malvarde"].format(år=latest)
             target = [(target_key, heading("målvärde", title, latest), "value")]
         if target_place == "först":
             choices = [name, *target, *outcomes]
@@ -179,7 +182,13 @@ class IndicatorTables:
                 (r.get("trend").scale for r in rows if isinstance(r.get("trend"), StatusValue)),
                 None,
             )
-            choices.append(("trend", heading("trend", scale.rubrik if scale else "Trend"), "cell"))
+            choices.append(
+                (
+                    "trend",
+                    heading("trend", scale.rubrik if scale else labels["kolumn_trend"]),
+                    "cell",
+                )
+            )
         return choices
 
     def _indicator_columns_given(
@@ -199,74 +208,9 @@ class IndicatorTables:
             if choice.heading is not None:
                 title = self._heading_text(choice.heading, where)
             elif key == "namn":
-                title = NAME_HEADINGS["indikatorer"]
+                title = name_heading(self.doc.labels, "Indikatorer")
             else:
                 title = sheet.headers[sheet.keys.index(key)]
             kind = "value" if key.startswith(("utfall", "målvärde", "mål ")) else "cell"
             choices.append((key, title, kind))
         return choices
-
-    def _percent_convention(self, row: GoalRow, override: str | None) -> str:
-        """How a row with Enhet % stores its numbers: "andel" (0,205 is 20,5 %, as a cell
-        formatted as percent in Excel holds it) or "procenttal" (20,5 is 20,5 %).
-
-        ``måluppföljning.procent`` (or the helper's ``procent=``) decides. Without it a row
-        whose numbers are all between −1 and 1 holds shares; a row with a larger number is
-        read as percent numbers, never multiplied by 100, and the build says so."""
-        chosen = override or self.doc.goals.procent
-        if chosen:
-            return chosen
-        large = next(
-            (
-                (key, value)
-                for key, value in row._values.items()
-                if key.startswith(("utfall", "målvärde")) and is_number(value) and abs(value) > 1
-            ),
-            None,
-        )
-        if large is None:
-            return "andel"
-        if row.id not in self._percent_warned:
-            self._percent_warned.add(row.id)
-            key, value = large
-            shown = plain_number(value, self.doc.style)
-            self.doc.findings.warn(
-                "indikator-procent",
-                f"indikatorn {row.namn!r} har enheten % och värdet {shown}: raden läses som "
-                f"procenttal ({shown} %), inte som andel",
-                row.location(key),
-                "Ange i report.yaml måluppföljning.procent: procenttal (20,5 betyder 20,5 %) "
-                "eller andel (0,205 betyder 20,5 %), så läses alla indikatorer med enheten % "
-                "på samma sätt.",
-            )
-        return "procenttal"
-
-    def _indicator_value(
-        self, row: GoalRow, key: str, procent: str | None, from_source: bool = False
-    ) -> Cell:
-        value = row.get(key)
-        if value is None:
-            return Cell("", align="right")
-        if isinstance(value, StatusValue):
-            self.doc.use(value.scale)
-            return status_cell(value, align="right")
-        if not is_number(value):
-            return Cell(format_plain(value), align="right")
-        unit = str(row.get("enhet") or "").strip().lower()
-        decimals = row.get("decimaler")
-        if unit in ("%", "procent"):
-            if self._percent_convention(row, procent) == "andel":
-                value = value * 100
-                if from_source and not is_number(decimals):  # 0,04 → 4 %, 0,103 → 10,3 %
-                    text = plain_number(round(value, 9), self.doc.style)
-                else:
-                    count = int(decimals) if is_number(decimals) else 1
-                    text = format_number(value, count, style=self.doc.style)
-            elif is_number(decimals):
-                text = format_number(value, int(decimals), style=self.doc.style)
-            else:
-                text = plain_number(value, self.doc.style)
-            return Cell(text + "\u00a0%", align="right")
-        if is_number(decimals):
-            return Cell(format_number(value, int(decimals), style=self.doc.style), align="right")
-        return Cell(plain_number(value, self.doc.style), align="right")
