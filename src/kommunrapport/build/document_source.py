@@ -15,6 +15,7 @@ from ..text.context import document_facts
 from ..text.markdown_text import markdown_helper
 from ..text.outline import RenderedSection, SectionRenderer, document_outline
 from ..text.templating import render_template
+from ..text.writer_checks import check_writer_accessibility
 from .metadata import cover_facts
 from .package_context import PackageContext
 
@@ -104,6 +105,7 @@ class DocumentSource:
             document_outline(shared.package, doc, index), base_level=2 if memo else 1
         )
         shared.placeholder_check.check_sections(sections, shared.findings)
+        check_writer_accessibility(sections, shared.findings, shared.placeholder_check.read_source)
         return sections
 
     def assemble(self, index: int, doc: DocumentSpec) -> tuple[BlockRegistry, str]:

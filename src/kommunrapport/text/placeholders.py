@@ -154,7 +154,7 @@ class PlaceholderCheck:
     def for_package(cls, package: Package) -> PlaceholderCheck:
         return cls(package, load_patterns(package.template_dirs, package.display))
 
-    def _read_source(self, source: str | None) -> list[str]:
+    def read_source(self, source: str | None) -> list[str]:
         if not source:
             return []
         path = self.package.root / source
@@ -167,7 +167,7 @@ class PlaceholderCheck:
 
     def check_sections(self, sections: Iterable[RenderedSection], findings: Findings) -> None:
         for section in sections:
-            source_lines = self._read_source(section.source)
+            source_lines = self.read_source(section.source)
             for hit in find_hits(section.title, self.patterns):
                 self._report(hit, section.source, source_lines, findings, near=1)
             # a value printed with {{ }} is escaped for Markdown ("\\[Skriv här\\]"): search the
@@ -197,7 +197,7 @@ class PlaceholderCheck:
     def check_config(self, findings: Findings) -> None:
         """Leftovers typed into report.yaml (comments excluded), with their line."""
         path = self.package.dir / "report.yaml"
-        lines = self._read_source(self.package.display(path))
+        lines = self.read_source(self.package.display(path))
         for number, line in enumerate(lines, start=1):
             content = _strip_yaml_comment(line)
             for hit in find_hits(content, self.patterns):
