@@ -218,12 +218,17 @@ def test_kalmar_changed_figure_shows_as_cell_and_as_sentence(tmp_path: Path) -> 
     )
     old = ws.cell(row, utfall).value
     ws.cell(row, utfall).value = old + 1000  # one mnkr more spent
+    # the sheet holds the ekonomisystem's deviation, which is the printed one: it moves too
+    deviation = header.index("Avvikelse") + 1
+    old_deviation = ws.cell(row, deviation).value
+    ws.cell(row, deviation).value = old_deviation - 1000
     wb.save(path)
     commit(root, "Nytt utfall för mark och exploatering")
     [package_diff] = diff_revisions(root, "HEAD~1", "HEAD").packages
     cells = [c for s in package_diff.sheets for c in s.cells]
     assert [(c.row, c.column, c.old, c.new) for c in cells] == [
-        ("Mark och exploatering", "Utfall", old, old + 1000)
+        ("Mark och exploatering", "Utfall", old, old + 1000),
+        ("Mark och exploatering", "Avvikelse", old_deviation, old_deviation - 1000),
     ]
     changed = [
         (c.removed, c.added)

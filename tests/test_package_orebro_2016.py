@@ -89,21 +89,21 @@ FIGURES: list[tuple[str, str, str, str]] = [
     # T16-34 Fem år i sammandrag
     ("Fem år i sammandrag", "Totalt antal invånare, Örebro kommun", "2016", f"146{NBSP}105"),
     ("Fem år i sammandrag", "Antal timavlönade, årsarbetare", "2012", "0,75"),
-    # Original errors, corrected by computing from the rows:
-    # T16-09 Windows 7 Avvikelse (blank in the original) and the total (40 656 in the original)
-    ("Investeringar, Kommunstyrelseförvaltningen", "Windows 7", "Avvikelse 2016", f"1{NBSP}225"),
+    # The original's figures where they are wrong (the build warns; README, "Fel i originalet"):
+    # T16-09 Windows 7 Avvikelse blank (Bokslut − Budget is 1 225) and the total 40 656
+    ("Investeringar, Kommunstyrelseförvaltningen", "Windows 7", "Avvikelse 2016", ""),
     (
         "Investeringar, Kommunstyrelseförvaltningen",
         "Nettokostnad",
         "Avvikelse 2016",
-        f"41{NBSP}881",
+        f"40{NBSP}656",
     ),
-    # T16-10 Utfall total (−1 629 in the original)
+    # T16-10 Utfall total −1 629 (its rows sum to −4 297)
     (
         "Investeringar, Lokalförsörjningsavdelningen",
         "Nettokostnad",
         "Utfall 2016-08-31",
-        f"{MINUS}4{NBSP}297",
+        f"{MINUS}1{NBSP}629",
     ),
 ]
 
@@ -165,6 +165,19 @@ ORIGINAL_ERRORS: list[tuple[str, str, str]] = [
         "kontroller.lika[0]",
         f"42,5{NBSP}mnkr (content/orebro-ks-arsberattelse-2016/data/mal.xlsx, blad Indikatorer, "
         f"cell L2) men 42{NBSP}848{NBSP}tkr",
+    ),
+    # T16-03 against T16-07: one figure printed two ways, 1 tkr apart
+    (
+        "summor-olika",
+        "Kommunstyrelseförvaltningen!G20",
+        f"ksf Nettokostnad är {MINUS}246{NBSP}322 men nettoredovisning "
+        f"Kommunstyrelseförvaltningen är {MINUS}246{NBSP}321",
+    ),
+    (
+        "summor-olika",
+        "Kommunstyrelseförvaltningen!H20",
+        f"ksf Nettokostnad är {MINUS}256{NBSP}086 men nettoredovisning "
+        f"Kommunstyrelseförvaltningen är {MINUS}256{NBSP}087",
     ),
     # T16-34: tillsvidare + visstid against totalt antal anställda, 2015 and 2016
     (

@@ -172,7 +172,8 @@ CHAPTERS: list[str] = [
     "8 Bilagor",
 ]
 
-# Errors of the original that the build reports (README, "Rapporteras som varningar"):
+# Errors of the original that the build reports (README, "Rapporteras som varningar"); the
+# original's rounding differences (Förändr% computed on kronor, sums off by 1–2 tkr) are silent:
 # (finding code, sheet, cell, text in the message). These are all the build's warnings.
 EXPECTED_FINDINGS: list[tuple[str, str, str, str]] = [
     # 1: T22-02 Nettokostnad Bokslut 2021 does not add up.
@@ -196,25 +197,8 @@ EXPECTED_FINDINGS: list[tuple[str, str, str, str]] = [
         "G28",
         f"nettoredovisning Kommungemensamt + Kommungemensamma statsbidrag är {MINUS}290{NBSP}814",
     ),
-    # 3: a printed Förändr% on a row of zeros (the computed value is blank).
+    # 3: a printed Förändr% on a row of zeros: printed as in the original, cannot be checked.
     ("beraknat-varde", "Kommunstyrelseförvaltning", "K14", f"Summa KAMY': angivet {MINUS}147,1"),
-    # 4a: printed Förändr% that the amounts do not give.
-    ("beraknat-varde", "Kommunledning", "K4", "KLKD Kansli Kristdemokraterna"),
-    ("beraknat-varde", "Kommunledning", "K6", "KLM Kansli Moderaterna"),
-    ("beraknat-varde", "Kommunledning", "K7", "KLMP Kansli Miljöpartiet"),
-    ("beraknat-varde", "Kommunledning", "K8", "KLPG Kansli Partigemensamt"),
-    ("beraknat-varde", "Kommunledning", "K9", "KLS Kansli Socialdemokraterna"),
-    ("beraknat-varde", "Kommunledning", "K17", "KLÖS Övriga Styrelser"),
-    ("beraknat-varde", "Kommungemensam nivå", "K15", "KGST Kommungemensamt Statsbidrag"),
-    ("beraknat-varde", "Kontogrupper kommunledning", "K3", "3 Intäkter"),
-    ("beraknat-varde", "Kontogrupper kommunledning", "K4", "4 Inköp tillg o vhet samt bidrag"),
-    ("beraknat-varde", "Kontogrupper kommunledning", "K7", "6B Entrpr,fastighetskostn"),
-    ("beraknat-varde", "Kontogrupper kommungemensamt", "K13", "6A Lokalhyror"),
-    ("beraknat-varde", "Investeringar", "K4", "KAK Kansli och Demokratistöd"),
-    # 4b: detail tables that should be equal differ by more than the rounding tolerance.
-    ("summor-olika", "Kontogrupper kommunledning", "G9", f"Summa ÖKL är {MINUS}32{NBSP}280"),
-    ("summor-olika", "Kontogrupper förvaltningen", "G9", f"Summa ÖKA är {MINUS}478{NBSP}711"),
-    ("summor-olika", "Kontogrupper förvaltningen", "H9", f"Summa ÖKA är {MINUS}477{NBSP}101"),
 ]
 
 
@@ -276,14 +260,14 @@ def test_observation_cells_keep_one_item_per_line_in_docx(out: Path):
     assert docx_cell(docx_table(doc, caption), row, column).split("\n") == items
 
 
-def test_table_follows_the_data_where_the_original_does_not_add_up(out: Path):
-    """T22-02: the 2021 total is the sum of the rows (−783 076), not the printed −794 290."""
+def test_table_prints_the_originals_figures_where_they_do_not_add_up(out: Path):
+    """T22-02: the 2021 total is the printed −794 290 (its rows sum to −783 076: a warning);
+    T22-05: the printed Förändr% −147,1 on a row of zeros stays (a warning)."""
     soup = html_soup(out / HTML)
     cell = html_cell(html_table(soup, "Budgetavvikelse per nivå"), "Nettokostnad", "Bokslut 2021")
-    assert cell == f"{MINUS}783{NBSP}076"
-    # T22-05: Förändr% is blank where the base is zero (the original prints −147,1).
+    assert cell == f"{MINUS}794{NBSP}290"
     table = html_table(soup, "Resultat för kommunstyrelseförvaltningen")
-    assert html_cell(table, "Summa KAMY", "2021 o 2022") == ""
+    assert html_cell(table, "Summa KAMY", "2021 o 2022") == f"{MINUS}147,1{NBSP}%"
 
 
 # -- narrative figures from the data ----------------------------------------------------------

@@ -76,10 +76,10 @@ def test_docx_hierarchy_and_varav_rows(built):
     doc = Document(str(built(KALMAR) / "arsrapport.docx"))
     table = _docx_table_with(doc, "Koncernledning Stab")
     group = _row(table, "Förvaltningsledning")
-    assert group.cells[1].text == f"271{NB}544"  # computed from its rows, not the printed 271 543
+    assert group.cells[1].text == f"271{NB}543"  # the sheet's figure, not its rows' 271 544
     assert all(run.bold for run in group.cells[0].paragraphs[0].runs)
     child = _row(table, "Brandkåren")
-    assert child.cells[3].text == f"{MINUS}2{NB}456"
+    assert child.cells[3].text == f"{MINUS}2{NB}457"  # the sheet's Avvikelse, not 61 125 − 63 581
     assert child.cells[0].paragraphs[0]._p.pPr.find(qn("w:ind")) is not None
     varav = _row(table, "Ordningsvakter")
     assert all(run.italic for run in varav.cells[0].paragraphs[0].runs)

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "reference_doc",
     "schema",
     "serve",
+    "spara",
     "xlsx_text",
 ]
 

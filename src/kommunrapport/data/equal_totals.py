@@ -20,7 +20,8 @@ def check_equal_totals(
     style: NumberStyle,
 ) -> None:
     """``summera_lika: [andra_tabellen.Rad, tabell.Rad1 + Rad2]``: this table's total must
-    equal that row, or the sum of those rows, column by column (within the tolerance)."""
+    equal that row, or the sum of those rows, column by column. One figure printed in two
+    tables must print the same; a sum of rows may differ by what rounding explains."""
     for name, view in views.items():
         location = location_of(name)
         for reference in view.spec.equal_totals:
@@ -51,14 +52,7 @@ def check_equal_totals(
                 if not isinstance(a, Amount) or not all(isinstance(p, Amount) for p in parts):
                     continue
                 total = sum(p.value for p in parts)
-                tolerance = 10.0**-column.decimals
-                if view.spec.tolerance is not None:
-                    tolerance = convert(
-                        view.spec.tolerance,
-                        view.spec.source_unit or view.spec.unit,
-                        column.unit,
-                    )
-                if abs(a.value - total) > tolerance + 1e-9:
+                if not _agree(a, parts, total, column.decimals, view, column.unit):
                     findings.warn(
                         "summor-olika",
                         f"{render(column.title, location)}: {name} {mine.text} är "
@@ -66,5 +60,25 @@ def check_equal_totals(
                         f"{other_name} {label} är "
                         f"{format_number(total, column.decimals, style=style)}",
                         a.origin or location,
-                        "Summorna ska vara lika: kontrollera raderna i båda bladen.",
+                        "Summorna ska vara lika: det är samma belopp, och rapporten ska visa det "
+                        "likadant i båda tabellerna. Kontrollera raderna i båda bladen.",
                     )
+
+
+def _agree(
+    mine: Amount,
+    parts: list[Amount],
+    total: float,
+    decimals: int,
+    view: ViewData,
+    unit: str | None,
+) -> bool:
+    if view.spec.tolerance is not None:  # tolerans: in the view, in the sheet's unit
+        tolerance = convert(view.spec.tolerance, view.spec.source_unit or view.spec.unit, unit)
+        return abs(mine.value - total) <= tolerance + 1e-9
+    if len(parts) == 1:  # the same figure in two tables: printed alike, or it is two values
+        return format_number(mine.value, decimals) == format_number(total, decimals)
+    spreads = [mine.spread, *(p.spread for p in parts)]
+    if any(s is None for s in spreads):
+        return abs(mine.value - total) <= 10.0**-decimals + 1e-9
+    return abs(mine.value - total) < sum(s for s in spreads if s is not None) + 1e-9

@@ -1,5 +1,7 @@
 """``kontroller: lika:`` in report.yaml: figures from different places that must agree.
 
+The values are the figures the tables print (the source's figures, not their display), and two
+are the same figure when their rounding intervals meet: "42,5 mnkr" and "42 848 tkr" are not.
 Each check lists template expressions (``nettoredovisning.KSF.avvikelse``,
 ``fem_ar.tillsvidare.v2016 + fem_ar.visstid.v2016``). They are evaluated with the package's
 data and compared after unit conversion (tkr against mnkr), within a rounding tolerance.
@@ -69,7 +71,13 @@ def run_equality_checks(
             tolerance = 0.5 if float(base).is_integer() else 0.05
         label = render_string(env, check.text, context, location) if check.text else None
         for expression, value in zip(check.values[1:], values[1:], strict=True):
-            if abs(_in_unit(value, unit) - base) > tolerance + 1e-9:
+            difference = abs(_in_unit(value, unit) - base)
+            rounding = _rounding(first, value, unit)
+            if check.tolerance is None and rounding is not None:
+                differs = difference >= rounding  # the source values' intervals do not meet
+            else:
+                differs = difference > tolerance + 1e-9
+            if differs:
                 findings.warn(
                     "lika",
                     f"{label or 'värdena skiljer sig'}: {_described(check.values[0], first)} "
@@ -77,6 +85,21 @@ def run_equality_checks(
                     location,
                     "Värdena ska stämma överens; rätta det som är fel i arbetsböckerna.",
                 )
+
+
+def _rounding(first: Any, other: Any, unit: str | None) -> float | None:
+    """How far apart two source values may be and still be the same figure, rounded: the sum of
+    their spreads (a cell with 42,5 mnkr stands for 42,45–42,55), in ``unit``; None when one of
+    them does not know its precision (a number typed in the check)."""
+    spreads = []
+    for value in (first, other):
+        if not isinstance(value, Amount) or value.spread is None:
+            return None
+        spread = value.spread
+        if unit in CURRENCY_FACTORS and value.unit in CURRENCY_FACTORS:
+            spread = spread * CURRENCY_FACTORS[value.unit] / CURRENCY_FACTORS[unit]
+        spreads.append(spread)
+    return sum(spreads)
 
 
 def _described(expression: str, value: Any) -> str:

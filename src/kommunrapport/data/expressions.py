@@ -11,9 +11,11 @@ import ast
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from ..errors import KommunrapportError, Location
+from .figures import Span, decimal_of
 from .workbook import normalize
 
 _BRACKETED = re.compile(r"\[([^\]]+)\]")
@@ -21,27 +23,43 @@ _BRACKETED = re.compile(r"\[([^\]]+)\]")
 PERCENT_FUNCTIONS = {"andel", "förändring", "forandring"}
 
 
-def _share(a: float | None, b: float | None) -> float | None:
-    if a is None or b in (None, 0):
+def _share(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    if a is None or b is None or b == 0:
         return None
     return a / b
 
 
-def _change(new: float | None, old: float | None) -> float | None:
-    if new is None or old in (None, 0):
+def _change(new: Decimal | None, old: Decimal | None) -> Decimal | None:
+    if new is None or old is None or old == 0:
         return None
     return (new - old) / abs(old)
 
 
-def _abs(a: float | None) -> float | None:
+def _abs(a: Decimal | None) -> Decimal | None:
     return None if a is None else abs(a)
 
 
-FUNCTIONS: dict[str, Callable[..., float | None]] = {
+FUNCTIONS: dict[str, Callable[..., Decimal | None]] = {
     "abs": _abs,
     "andel": _share,
     "förändring": _change,
     "forandring": _change,
+}
+
+
+def _share_span(a: Span | None, b: Span | None) -> Span | None:
+    return None if a is None or b is None else a.divided_by(b)
+
+
+def _change_span(new: Span | None, old: Span | None) -> Span | None:
+    return None if new is None or old is None else (new - old).divided_by(old.absolute())
+
+
+SPAN_FUNCTIONS: dict[str, Callable[..., Span | None]] = {
+    "abs": lambda a: None if a is None else a.absolute(),
+    "andel": _share_span,
+    "förändring": _change_span,
+    "forandring": _change_span,
 }
 
 
@@ -58,8 +76,15 @@ class Expression:
     def columns(self) -> list[str]:
         return list(dict.fromkeys(self.names.values()))
 
-    def evaluate(self, values: Mapping[str, float | None]) -> float | None:
+    def evaluate(self, values: Mapping[str, Decimal | None]) -> Decimal | None:
+        """The value at full precision; None where a cell it needs is empty (outside + and -)
+        or a divisor is zero."""
         return _eval(self.tree.body, self.names, values)
+
+    def evaluate_span(self, spans: Mapping[str, Span | None]) -> Span | None:
+        """The interval of values the expression can take when each column's value lies in
+        its interval; None when it has no bound (a divisor that may be zero) or no value."""
+        return _eval_span(self.tree.body, self.names, spans)
 
 
 def parse_expression(text: str, location: Location) -> Expression:
@@ -118,12 +143,12 @@ def parse_expression(text: str, location: Location) -> Expression:
     return Expression(text, tree, names, percent)
 
 
-def _eval(node: ast.AST, names: dict[str, str], values: Mapping[str, Any]) -> float | None:
+def _eval(node: ast.AST, names: dict[str, str], values: Mapping[str, Any]) -> Decimal | None:
     if isinstance(node, ast.Constant):
-        return float(node.value)  # type: ignore[arg-type]  # the parser admits numbers only
+        return Decimal(str(node.value))
     if isinstance(node, ast.Name):
         value = values.get(names[node.id])
-        return None if value is None else float(value)
+        return None if value is None else decimal_of(value)
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, names, values)
         if operand is None:
@@ -139,11 +164,44 @@ def _eval(node: ast.AST, names: dict[str, str], values: Mapping[str, Any]) -> fl
             # a blank cell counts as zero in sums and differences (blank budget = no budget)
             if left is None and right is None:
                 return None
-            left, right = left or 0.0, right or 0.0
+            left, right = left or Decimal(0), right or Decimal(0)
             return left + right if isinstance(node.op, ast.Add) else left - right
         if left is None or right is None:
             return None
         if isinstance(node.op, ast.Mult):
             return left * right
         return None if right == 0 else left / right
+    raise KommunrapportError("otillåten del i uttrycket")
+
+
+def _eval_span(node: ast.AST, names: dict[str, str], spans: Mapping[str, Any]) -> Span | None:
+    """:func:`_eval` in interval arithmetic (the same rules for blank cells)."""
+    if isinstance(node, ast.Constant):
+        value = Decimal(str(node.value))
+        return Span(value, value)
+    if isinstance(node, ast.Name):
+        span: Span | None = spans.get(names[node.id])
+        return span
+    if isinstance(node, ast.UnaryOp):
+        operand = _eval_span(node.operand, names, spans)
+        if operand is None:
+            return None
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.Call):
+        args = [_eval_span(arg, names, spans) for arg in node.args]
+        return SPAN_FUNCTIONS[node.func.id](*args)  # type: ignore[attr-defined]
+    if isinstance(node, ast.BinOp):
+        left = _eval_span(node.left, names, spans)
+        right = _eval_span(node.right, names, spans)
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            if left is None and right is None:
+                return None
+            zero = Span(Decimal(0), Decimal(0))
+            left, right = left or zero, right or zero
+            return left + right if isinstance(node.op, ast.Add) else left - right
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        return left.divided_by(right)
     raise KommunrapportError("otillåten del i uttrycket")

@@ -1,22 +1,46 @@
-"""Check values in a ledger sheet: a figure the sheet holds where the view computes one
-(a sum row, a column named like a computed column) is compared with the computation, and a
-disagreement beyond the rounding tolerance becomes a warning with sheet and cell."""
+"""Checks of the figures a ledger sheet gives where the view could compute one (a sum row, a
+column named like a computed column): the computation is evaluated over the intervals its
+inputs stand for, and a given figure outside that interval (beyond half a printed unit) is a
+warning that names the sheet, the cell and both values. The given figure is printed anyway:
+the source's figure is the published figure."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
 from ..errors import Findings, Location
-from ..text.amounts import convert
 from ..text.swedish_format import format_number, format_percent
+from .figures import Figure, Span, convert_decimal
 from .ledger import NON_VALUE_KINDS, LedgerRow
 from .view_model import ViewColumn, ViewSource
 from .workbook import is_number, normalize
 
+HINT = (
+    "Tabellen och texten visar värdet i arbetsboken. Rätta det, eller raderna det bygger på, "
+    "om det är fel; töm cellen om verktyget ska räkna ut värdet."
+)
+
+
+def printed_step(decimals: int, fmt: str, unit: str | None, source_unit: str | None) -> Decimal:
+    """One unit of the last printed digit, in the sheet's unit (a share for percent)."""
+    step = Decimal(1).scaleb(-decimals)
+    if fmt == "procent":
+        return step / 100
+    return convert_decimal(step, unit, source_unit)
+
 
 class LedgerChecks:
-    """Compares given and computed values of one view and reports the differences."""
+    """Compares given and computed figures of one view and reports the differences."""
 
-    def __init__(self, source: ViewSource, findings: Findings):
+    def __init__(
+        self,
+        source: ViewSource,
+        findings: Findings,
+        step: Callable[[LedgerRow, str], Decimal],
+    ):
         self.source = source
+        self._step = step  # one printed unit of a sheet column in a row, in the sheet's unit
         self.spec = source.spec
         self.sheet = source.sheet
         self.location = source.location
@@ -26,70 +50,96 @@ class LedgerChecks:
         self.display_unit = source.display_unit
         self._check_key_cache: dict[str, list[str]] = {}
 
-    def _unit_step(self) -> float:
-        """One unit of the last printed decimal, in the sheet's unit."""
-        step = 10.0**-self.spec.decimals
-        if self.display_unit and self.source_unit:
-            step = convert(step, self.display_unit, self.source_unit)
-        return step
+    # -- the rule ------------------------------------------------------------------------------
+    def _within(self, given: Decimal, computed: Decimal, span: Span | None, step: Decimal) -> bool:
+        """Whether rounding explains the difference: the given figure lies in the interval of
+        the computation, widened by half a unit of its own last printed digit. For a sum of n
+        rounded rows that is |given − sum| ≤ n/2 units; ``tolerans:`` replaces the rule."""
+        if self.spec.tolerance is not None:
+            tolerance = Decimal(str(self.spec.tolerance))
+            return abs(given - computed) <= tolerance
+        if span is None:  # no bound (a divisor that may be zero): nothing to say
+            return True
+        half = step / 2
+        return span.low - half < given < span.high + half
 
-    def compare(
-        self, row: LedgerRow, key: str, given: float, computed: float, parts: int, what: str
-    ) -> None:
-        step = self._unit_step()
-        tolerance = (
-            self.spec.tolerance
-            if self.spec.tolerance is not None
-            else (step * max(1.0, parts / 2) if what == "summa" else step)
-        )
-        if abs(given - computed) <= tolerance + 1e-9:
-            return
-        header = self.sheet.headers[self.sheet.keys.index(key)]
+    def _show(self, value: Decimal) -> str:
         decimals = self.spec.decimals if self.source_unit == self.display_unit else 0
+        return format_number(value, decimals)
 
-        def show(value: float) -> str:
-            return format_number(value, decimals)
-
-        if what == "summa":
-            message = (
-                f"summaraden {row.label!r}, kolumn {header}: angivet {show(given)} men "
-                f"raderna summerar till {show(computed)} "
-                f"(skillnad {show(given - computed)})"
-            )
-            code = "summa"
-        else:
-            message = (
-                f"{header} för {row.label!r}: angivet {show(given)}, beräknat "
-                f"{show(computed)} (skillnad {show(given - computed)})"
-            )
-            code = "beraknat-varde"
-        self.findings.warn(
-            code,
-            message,
-            self.sheet.location(row.source.ref(key)),
-            "Rätta värdet i arbetsboken eller ta bort det (verktyget räknar ut det).",
+    # -- sum rows ------------------------------------------------------------------------------
+    def compare_sum(
+        self, row: LedgerRow, key: str, given: Figure, computed: Figure, parts: int
+    ) -> str | None:
+        """A sum row's figure against its rows; returns the note for its provenance."""
+        within = self._within(given.value, computed.value, computed.span, self._step(row, key))
+        note = (
+            None
+            if given.value == computed.value
+            else f"raderna summerar till {self._show(computed.value)}"
         )
+        if within:
+            return note
+        header = self.sheet.headers[self.sheet.keys.index(key)]
+        self.findings.warn(
+            "summa",
+            f"summaraden {row.label!r}, kolumn {header}: angivet {self._show(given.value)} men "
+            f"raderna summerar till {self._show(computed.value)} "
+            f"(skillnad {self._show(given.value - computed.value)})",
+            self.sheet.location(row.source.ref(key)),
+            HINT,
+        )
+        return note
 
-    def check_given(self, row: LedgerRow, column: ViewColumn, computed: float | None) -> None:
-        """A sheet column with the computed column's name holds check values."""
+    # -- computed columns ----------------------------------------------------------------------
+    def check_key(self, row: LedgerRow, column: ViewColumn) -> str | None:
+        """The sheet column that gives this row's figure for a computed column, if any."""
         if row.kind in NON_VALUE_KINDS:
-            return
+            return None
         for candidate in self._check_keys(column):
-            if candidate not in self.sheet.keys:
-                continue
-            given = row.source.get(candidate)
-            if not is_number(given):
-                return
-            if computed is None:
-                self._warn_uncomputable(row, candidate, float(given), column)
-            elif column.format == "procent":
-                step = 0.5 * 10.0**-column.decimals / 100
-                tolerance = self.spec.tolerance if self.spec.tolerance is not None else step
-                if abs(float(given) - computed) > tolerance + 1e-12:
-                    self._compare_percent(row, candidate, float(given), computed, column)
-            else:
-                self.compare(row, candidate, float(given), computed, 1, "beräknat")
-            return
+            if candidate in self.sheet.keys:
+                return candidate if is_number(row.source.get(candidate)) else None
+        return None
+
+    def compare_computed(
+        self,
+        row: LedgerRow,
+        key: str,
+        column: ViewColumn,
+        given: Figure,
+        computed: Decimal | None,
+        span: Span | None,
+        step: Decimal,
+    ) -> str | None:
+        """A figure the sheet gives for a computed column against the computation."""
+        header = self.sheet.headers[self.sheet.keys.index(key)]
+        percent = column.format == "procent"
+
+        def show(value: Decimal) -> str:
+            return format_percent(value, column.decimals) if percent else self._show(value)
+
+        if computed is None:
+            self.findings.warn(
+                "beraknat-varde",
+                f"{header} för {row.label!r}: angivet {show(given.value)}, men värdet går inte "
+                f"att beräkna ur raden ({column.spec.compute}; t.ex. division med noll eller "
+                "tomma celler) och kan inte kontrolleras",
+                given.cell,
+                "Tabellen och texten visar värdet i arbetsboken; kontrollera det.",
+            )
+            return "kan inte beräknas ur raden"
+        note = None if computed == given.value else f"beräknat {show(computed)}"
+        if self._within(given.value, computed, span, step):
+            return note
+        difference = "" if percent else f" (skillnad {show(given.value - computed)})"
+        self.findings.warn(
+            "beraknat-varde",
+            f"{header} för {row.label!r}: angivet {show(given.value)}, beräknat "
+            f"{show(computed)}{difference}",
+            given.cell,
+            HINT,
+        )
+        return note
 
     def _check_keys(self, column: ViewColumn) -> list[str]:
         """Sheet columns that may hold check values for a computed column: the one named by
@@ -112,33 +162,3 @@ class LedgerChecks:
             )
         self._check_key_cache[column.key] = keys
         return keys
-
-    def _warn_uncomputable(
-        self, row: LedgerRow, key: str, given: float, column: ViewColumn
-    ) -> None:
-        header = self.sheet.headers[self.sheet.keys.index(key)]
-        shown = (
-            format_percent(given, column.decimals)
-            if column.format == "procent"
-            else format_number(given, self.spec.decimals)
-        )
-        self.findings.warn(
-            "beraknat-varde",
-            f"{header} för {row.label!r}: angivet {shown}, men värdet går inte att beräkna "
-            f"ur raden ({column.spec.compute}; t.ex. division med noll eller tomma celler)",
-            self.sheet.location(row.source.ref(key)),
-            "Kontrollera raden; verktyget lämnar cellen tom.",
-        )
-
-    def _compare_percent(
-        self, row: LedgerRow, key: str, given: float, computed: float, column: ViewColumn
-    ) -> None:
-        header = self.sheet.headers[self.sheet.keys.index(key)]
-        places = column.decimals
-        self.findings.warn(
-            "beraknat-varde",
-            f"{header} för {row.label!r}: angivet {format_percent(given, places)}, beräknat "
-            f"{format_percent(computed, places)}",
-            self.sheet.location(row.source.ref(key)),
-            "Rätta värdet i arbetsboken eller ta bort det (verktyget räknar ut det).",
-        )

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import KommunrapportError
 from ..text.amounts import Amount, Missing
+from .figures import convert_decimal
 from .ledger import NON_VALUE_KINDS
 from .view_model import ViewColumn, ViewData, ViewRow
 from .workbook import attribute_name, normalize
@@ -48,9 +49,22 @@ class RowData:
             return getattr(self, name)
         column = self._column(name)
         value = self._row.values.get(column.key)
+        figure = self._row.figures.get(column.key)
         origin = self._view.ledger.sheet.location(self._row.row.source.ref(column.key))
+        if figure is not None and figure.cell is not None:
+            origin = figure.cell  # e.g. the sheet's Avvikelse cell of a computed column
         if isinstance(value, (int, float)):
-            return Amount(float(value), self._unit_of(column), origin)
+            unit = self._unit_of(column)
+            spread = None
+            if figure is not None:
+                source_unit = self._view.spec.source_unit or self._view.spec.unit
+                spread = (
+                    float(figure.spread)
+                    if column.format == "procent" or unit in (None, "andel")
+                    else float(convert_decimal(figure.spread, source_unit, unit))
+                )
+            source = figure.describe() if figure is not None else None
+            return Amount(float(value), unit, origin, source, spread)
         if value is None:
             return Missing(origin)
         return value

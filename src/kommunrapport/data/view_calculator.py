@@ -1,20 +1,23 @@
-"""Computing a view of a ledger: source values in display units, sums, computed columns,
-status cells, the rows the view shows; checks of the values the sheet already holds.
+"""Computing a view of a ledger: the figure of every cell, the rows the view shows, status
+cells, and the values printed (in the view's unit).
 
-The sheet holds leaf values; sums (``delsumma``/``summa`` rows) and derived columns (avvikelse,
-förändring %) are computed here. Values the sheet already holds for them are *check values*:
-a disagreement beyond the rounding tolerance becomes a warning that names the sheet and cell.
+The source's figure is the published figure: a value the sheet holds is printed as it is, also
+in a sum row or a column the view could compute (``data/ledger_sums``,
+``data/computed_columns``); the computation then only checks it. Everything else is computed
+from full precision, and rounded only when printed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..errors import Findings, KommunrapportError, Location
-from ..text.amounts import convert
+from .computed_columns import ComputedColumns
+from .figures import Figure, convert_decimal, decimal_of
 from .ledger import NON_VALUE_KINDS, Ledger, LedgerRow
-from .ledger_checks import LedgerChecks
+from .ledger_checks import LedgerChecks, printed_step
 from .ledger_sums import LedgerSums
 from .status_scales import Scale
 from .table_spec import TableSpec
@@ -45,8 +48,23 @@ class LedgerCalculator:
         self.location = location
         self.source_unit = source.source_unit
         self.column_builder = ColumnBuilder(source, formulas, scales)
-        self.checks = LedgerChecks(source, findings)
-        self.sums = LedgerSums(ledger, self.checks.compare)
+        self.checks = LedgerChecks(source, findings, self._key_step)
+        self.sums = LedgerSums(ledger, self.checks.compare_sum, self._key_step)
+        self.computed = ComputedColumns(source, self.checks)
+        self._shown: dict[str, ViewColumn] = {}  # sheet column key → the view column showing it
+
+    # -- precision ----------------------------------------------------------------------------
+    def _step(self, row: LedgerRow, column: ViewColumn | None) -> Decimal:
+        """One unit of the last digit printed in this row and column, in the sheet's unit."""
+        decimals = row.decimals
+        if decimals is None:
+            decimals = column.decimals if column is not None else self.spec.decimals
+        fmt = column.format if column is not None else "tal"
+        unit = column.unit if column is not None else self.spec.unit
+        return printed_step(decimals, fmt, unit, self.source_unit)
+
+    def _key_step(self, row: LedgerRow, key: str) -> Decimal:
+        return self._step(row, self._shown.get(key))
 
     # -- values -----------------------------------------------------------------------------
     def _source_value(self, row: LedgerRow, key: str, fmt: str) -> Any:
@@ -56,7 +74,7 @@ class LedgerCalculator:
         if fmt == "status":
             return value  # a code; read by the column's scale in compute()
         if is_number(value):
-            return float(value)
+            return decimal_of(value)
         if fmt in ("text", "blandad"):
             return value
         raise KommunrapportError(
@@ -66,13 +84,17 @@ class LedgerCalculator:
             "tabellvyn om texten ska visas.",
         )
 
-    def _to_display(self, value: Any, unit: str | None) -> Any:
-        if isinstance(value, float) and unit not in (None, "andel"):
-            return convert(value, self.source_unit, unit)
-        return value
+    def _to_display(self, figure: Figure | None, column: ViewColumn) -> float | None:
+        """The printed value: in the column's unit (a share for percent), as a float."""
+        if figure is None:
+            return None
+        if column.format == "procent" or column.unit in (None, "andel"):
+            return float(figure.value)
+        return float(convert_decimal(figure.value, self.source_unit, column.unit))
 
     def compute(self) -> ViewData:
         columns = self.column_builder.columns()
+        self._shown = {c.key: c for c in columns if c.expression is None}
         source_keys: dict[str, str] = {}
         for column in columns:
             if column.is_computed and column.expression:
@@ -84,30 +106,34 @@ class LedgerCalculator:
             row.key: {k: self._source_value(row, k, fmt) for k, fmt in source_keys.items()}
             for row in self.ledger.rows
         }
-        summed = self.sums.sums(
-            raw, [k for k, f in source_keys.items() if f not in ("text", "status")]
-        )
+        numeric = [k for k, f in source_keys.items() if f not in ("text", "status")]
+        figures = self.sums.figures(raw, numeric)
         rows: list[ViewRow] = []
         for row in self.ledger.rows:
-            values = summed[row.key]
             view_row = ViewRow(row)
             for column in columns:
                 if column.expression is not None:  # a computed column
-                    result = (
-                        None if row.kind in NON_VALUE_KINDS else column.expression.evaluate(values)
-                    )
-                    self.checks.check_given(row, column, result)
-                    view_row.values[column.key] = (
-                        result
-                        if column.format == "procent"
-                        else self._to_display(result, column.unit)
+                    figure = (
+                        None
+                        if row.kind in NON_VALUE_KINDS
+                        else self.computed.figure(
+                            row, column, figures[row.key], self._step(row, column)
+                        )
                     )
                 elif column.scale is not None:
-                    view_row.values[column.key] = self._status(row, column, values)
+                    view_row.values[column.key] = self._status(row, column, raw[row.key])
+                    continue
                 else:
-                    view_row.values[column.key] = self._to_display(
-                        values.get(column.key), column.unit
-                    )
+                    figure = figures[row.key].get(column.key)
+                    if figure is None:  # an empty cell, or text (a number in a text column)
+                        value = raw[row.key].get(column.key)
+                        view_row.values[column.key] = (
+                            float(value) if isinstance(value, Decimal) else value
+                        )
+                        continue
+                if figure is not None:
+                    view_row.figures[column.key] = figure
+                view_row.values[column.key] = self._to_display(figure, column)
             rows.append(view_row)
         rows = self._select(rows)
         return ViewData(self.name, self.spec, self.ledger, columns, rows)

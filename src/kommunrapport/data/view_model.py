@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import Location
 from .expressions import Expression
+from .figures import Figure
 from .ledger import Ledger, LedgerRow
 from .status_scales import Scale
 from .table_spec import ColumnSpec, TableSpec
@@ -31,7 +32,8 @@ class ViewColumn:
 @dataclass
 class ViewRow:
     row: LedgerRow
-    values: dict[str, Any] = field(default_factory=dict)  # column key → value (display unit)
+    values: dict[str, Any] = field(default_factory=dict)  # column key → printed value (view unit)
+    figures: dict[str, Figure] = field(default_factory=dict)  # column key → figure (sheet unit)
 
 
 @dataclass

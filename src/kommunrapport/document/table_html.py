@@ -33,6 +33,8 @@ def _html_cell(cell: Cell, tag: str, scope: str | None, column_numeric: bool) ->
         attrs += f' colspan="{cell.colspan}"'
     if classes:
         attrs += f' class="{" ".join(classes)}"'
+    if cell.source:  # the workbook cell or computation behind a figure, shown by `serve`
+        attrs += f" data-kalla={quoteattr(cell.source)}"
     content = html.escape(cell.text).replace("\n", "<br>")
     if cell.bold:
         content = f"<strong>{content}</strong>"

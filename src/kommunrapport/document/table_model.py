@@ -34,6 +34,7 @@ class Cell:
     symbol: str | None = None  # a status symbol printed before the text in a symbol font
     symbol_color: str | None = None  # "#1a7f37"; the symbol never carries meaning alone
     css_class: str | None = None
+    source: str | None = None  # where a figure comes from: data-kalla on the HTML page
 
 
 @dataclass

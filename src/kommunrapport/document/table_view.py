@@ -110,12 +110,14 @@ def render_view(
             )
             if ledger_row.unit and text and isinstance(value, (int, float)):
                 text = f"{text}\u00a0{ledger_row.unit}"
+            figure = view_row.figures.get(column.key)
             cells.append(
                 Cell(
                     text,
                     align="left" if column.format == "text" else "right",
                     bold=bold,
                     italic=italic,
+                    source=figure.describe() if figure is not None and text else None,
                 )
             )
         rows.append(Row(cells, kind))

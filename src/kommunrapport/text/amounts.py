@@ -7,7 +7,8 @@ literal amount in the text can be traced back to the data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ..errors import KommunrapportError, Location
@@ -32,6 +33,10 @@ class Amount:
     value: float
     unit: str | None = None
     origin: Location | None = None
+    # where the figure comes from, for the reader (cell, or formula and cells): see spåra
+    source: str | None = field(default=None, compare=False)
+    # half the width of the interval its true value lies in (rounded sources), in its unit
+    spread: float | None = field(default=None, compare=False)
 
     # -- conversions ------------------------------------------------------------------------
     def to(self, unit: str | None) -> float:
@@ -70,24 +75,50 @@ class Amount:
             return float(other)
         return NotImplemented
 
-    def _derive(self, value: float, other: Any = None) -> Amount:
+    def _derive(self, value: float, other: Any = None, spread: float | None = None) -> Amount:
         """A result in this unit; it comes from one cell only if no other amount took part."""
-        origin = None if isinstance(other, Amount) else self.origin
-        return Amount(value, self.unit, origin)
+        if isinstance(other, Amount):
+            return Amount(value, self.unit, None, None, spread)
+        return Amount(value, self.unit, self.origin, self.source, spread)
+
+    def _other_spread(self, other: Any) -> float | None:
+        if not isinstance(other, Amount):
+            return 0.0  # a plain number in the template is exact
+        if other.spread is None:
+            return None
+        if self.unit in CURRENCY_FACTORS and other.unit in CURRENCY_FACTORS:
+            return convert(other.spread, other.unit, self.unit)
+        return other.spread
+
+    def _sum_spread(self, other: Any) -> float | None:
+        theirs = self._other_spread(other)
+        return None if self.spread is None or theirs is None else self.spread + theirs
 
     def __add__(self, other: Any) -> Amount:
-        return self._derive(self.value + self._other(other), other)
+        return self._derive(
+            _exact(self.value, "+", self._other(other)), other, self._sum_spread(other)
+        )
 
     __radd__ = __add__
 
     def __sub__(self, other: Any) -> Amount:
-        return self._derive(self.value - self._other(other), other)
+        return self._derive(
+            _exact(self.value, "-", self._other(other)), other, self._sum_spread(other)
+        )
 
     def __rsub__(self, other: Any) -> Amount:
-        return self._derive(self._other(other) - self.value, other)
+        return self._derive(
+            _exact(self._other(other), "-", self.value), other, self._sum_spread(other)
+        )
 
     def __mul__(self, other: Any) -> Amount:
-        return self._derive(self.value * self._other(other), other)
+        factor = self._other(other)
+        spread = (
+            abs(self.spread * factor)
+            if self.spread is not None and not isinstance(other, Amount)
+            else None
+        )
+        return self._derive(_exact(self.value, "*", factor), other, spread)
 
     __rmul__ = __mul__
 
@@ -96,18 +127,18 @@ class Amount:
         if divisor == 0:
             raise KommunrapportError("division med noll i ett uttryck med data")
         if isinstance(other, Amount):  # amount / amount: a share, printed as percent
-            return Amount(self.value / divisor, SHARE, None)
-
-        return self._derive(self.value / divisor)
+            return Amount(_exact(self.value, "/", divisor), SHARE, None)
+        spread = abs(self.spread / divisor) if self.spread is not None else None
+        return self._derive(_exact(self.value, "/", divisor), None, spread)
 
     def __neg__(self) -> Amount:
-        return self._derive(-self.value)
+        return self._derive(-self.value, None, self.spread)
 
     def __pos__(self) -> Amount:
         return self
 
     def __abs__(self) -> Amount:
-        return self._derive(abs(self.value))
+        return self._derive(abs(self.value), None, self.spread)
 
     # -- comparisons ------------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:
@@ -129,6 +160,19 @@ class Amount:
 
     def __ge__(self, other: Any) -> bool:
         return self.value >= self._other(other)
+
+
+def _exact(a: float, operator: str, b: float) -> float:
+    """``a operator b`` on the decimal digits of both (0,1 + 0,2 is 0,3, not 0,30000000000000004),
+    so that arithmetic in a sentence agrees with the tables to the last printed digit."""
+    x, y = Decimal(repr(float(a))), Decimal(repr(float(b)))
+    if operator == "+":
+        return float(x + y)
+    if operator == "-":
+        return float(x - y)
+    if operator == "*":
+        return float(x * y)
+    return float(x / y)
 
 
 @dataclass(frozen=True)

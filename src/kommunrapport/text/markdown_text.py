@@ -50,17 +50,48 @@ def escape_markdown(text: str) -> str:
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
+_FIGURE_SPAN = re.compile(r'\[((?:[^\]\\\n]|\\.)*)\]\{data-kalla="(?:[^"\\\n]|\\.)*"\}')
+
+
 def unescape_markdown(text: str) -> str:
-    """Markdown with its backslash escapes removed: the characters a reader sees (for checks
-    that search rendered text, such as template leftovers). Line numbers are kept."""
-    return _ESCAPED.sub(r"\1", text)
+    """Markdown as a reader sees it: figure spans reduced to their text, backslash escapes
+    removed (for checks that search rendered text, such as template leftovers). Line numbers
+    are kept."""
+    return _ESCAPED.sub(r"\1", _FIGURE_SPAN.sub(r"\1", text))
+
+
+class FigureText(str):
+    """A figure as a filter prints it ("−28,4 mnkr"), remembering where it comes from (the
+    workbook cell, or the computation): on the HTML page the figure carries it."""
+
+    source: str
+
+    def __new__(cls, text: str, source: str) -> FigureText:
+        made = super().__new__(cls, text)
+        made.source = source
+        return made
+
+
+def provenance_of(value: Any) -> str | None:
+    """Where a printed figure comes from, if it knows: a FigureText or an Amount from data."""
+    source = getattr(value, "source", None)
+    return source if isinstance(source, str) and source else None
+
+
+def _attribute(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def markdown_value(value: Any) -> Any:
-    """Jinja ``finalize``: a printed value as Markdown text (Markup passes unchanged)."""
+    """Jinja ``finalize``: a printed value as Markdown text (Markup passes unchanged). A figure
+    from data becomes a span that carries its source (``data-kalla`` on the HTML page)."""
     if isinstance(value, Markup):
         return value
     text = escape_markdown(str(value))
+    source = provenance_of(value)
+    if source and text.strip():
+        marked = f"{VALUE_START}{text}{VALUE_END}"
+        return Markup(f"[{marked}]{{data-kalla={_attribute(source)}}}")
     if not text.strip():  # nothing that could join the template's text into syntax
         return Markup(text)
     return Markup(f"{VALUE_START}{text}{VALUE_END}")

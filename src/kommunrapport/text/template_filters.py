@@ -7,12 +7,14 @@ unit, so ``mnkr`` converts from tkr or kr as needed. All output uses the package
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import KommunrapportError
 from ..project.labels import Labels
 from .amounts import CURRENCY_FACTORS, SHARE, Amount, Missing, convert
+from .markdown_text import FigureText, provenance_of
 from .swedish_format import (
     NBSP,
     NumberStyle,
@@ -131,20 +133,32 @@ def make_filters(style: NumberStyle, labels: Labels) -> dict[str, Callable[..., 
         return format_date(value, stil)
 
     return {
-        "kr": currency("kr"),
-        "tkr": currency("tkr"),
-        "mnkr": currency("mnkr"),
-        "mdkr": currency("mdkr"),
-        "tal": tal,
-        "procent": procent,
-        "procentenheter": procentenheter,
-        "tecken": tecken,
-        "belopp": belopp,
+        "kr": _traced(currency("kr")),
+        "tkr": _traced(currency("tkr")),
+        "mnkr": _traced(currency("mnkr")),
+        "mdkr": _traced(currency("mdkr")),
+        "tal": _traced(tal),
+        "procent": _traced(procent),
+        "procentenheter": _traced(procentenheter),
+        "tecken": _traced(tecken),
+        "belopp": _traced(belopp),
         "resultatord": resultatord,
         "avvikelseord": avvikelseord,
         "ord": ord,
         "datum": datum,
     }
+
+
+def _traced(apply: Callable[..., str]) -> Callable[..., str]:
+    """A number filter whose text keeps the source of the figure it prints (FigureText)."""
+
+    @functools.wraps(apply)
+    def traced(value: Any, *args: Any, **kwargs: Any) -> str:
+        text = apply(value, *args, **kwargs)
+        source = provenance_of(value)
+        return FigureText(text, source) if source else text
+
+    return traced
 
 
 def count_phrase(count: int, total: int) -> str:
