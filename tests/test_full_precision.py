@@ -311,3 +311,31 @@ def test_decimal_digits_of_the_workbook_are_kept():
     assert stated_spread(Decimal("373.3"), Decimal("0.1")) == Decimal("0.05")
     assert stated_spread(Decimal("53"), Decimal("0.1")) == Decimal("0.05")
     assert stated_spread(Decimal("1234.56"), Decimal("1000")) == Decimal("0.005")
+
+
+@pytest.mark.browser
+def test_serve_shows_each_figures_source_on_hover(first, tmp_path: Path):
+    """The served page (not the built file) gives every figure a tooltip with its source."""
+    import os
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright saknas")
+    from kommunrapport.authoring.preview_server import inject
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        pytest.skip("Chromium saknas")
+    _result, html, _docx = first
+    served = tmp_path / "served.html"
+    served.write_bytes(inject(html.encode("utf-8"), 1, 60_000))
+    assert "<script" not in html and served.read_text(encoding="utf-8").count("<script") == 1
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(served.as_uri())
+        titles = page.eval_on_selector_all(
+            "[data-kalla]", "els => els.map(e => [e.textContent, e.title])"
+        )
+        browser.close()
+    assert titles and all(title.startswith("Källa: ") for _text, title in titles)
+    sentence = dict(titles)[f"2{NB}401{NB}tkr"]
+    assert sentence.startswith("Källa: beräknat: Budget - Utfall med Budget = D5 (beräknad)")

@@ -46,6 +46,19 @@ RELOAD_SCRIPT = """<script>
 }})();
 </script>"""
 
+# On hover, a figure shows where it comes from (the data-kalla the build writes on every figure
+# from the data): the workbook, sheet and cell, or the computation. Served pages only; the
+# tooltip is the browser's own (title), so no table's scroll box can clip it.
+SOURCE_HOVER_STYLE = """<style>
+[data-kalla] { cursor: help; }
+[data-kalla]:hover { outline: 1px dotted #555; }
+</style>"""
+SOURCE_HOVER_SCRIPT = """
+document.querySelectorAll("[data-kalla]").forEach(function (e) {
+  e.title = "Källa: " + e.getAttribute("data-kalla");
+});
+"""
+
 Say = Callable[[str], None]
 
 
@@ -172,7 +185,8 @@ def inject(page: bytes, version: int, interval_ms: int, extra: str = "") -> byte
     text = page.decode("utf-8")
     text = _CSP_META.sub("", text)
     script = RELOAD_SCRIPT.format(version=version, path=VERSION_PATH, interval=interval_ms)
-    addition = extra + script
+    script = script.replace("</script>", SOURCE_HOVER_SCRIPT + "</script>")
+    addition = extra + SOURCE_HOVER_STYLE + script
     index = text.rfind("</body>")
     text = text[:index] + addition + text[index:] if index >= 0 else text + addition
     return text.encode("utf-8")
