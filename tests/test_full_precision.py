@@ -313,6 +313,24 @@ def test_decimal_digits_of_the_workbook_are_kept():
     assert stated_spread(Decimal("1234.56"), Decimal("1000")) == Decimal("0.005")
 
 
+def test_amounts_typed_in_goal_comments_are_checked(package: Path, tmp_path: Path):
+    """A Kommentar cell of a goal sheet is narrative too: an amount typed there that no figure
+    in the data rounds to is a warning naming the sheet and cell."""
+    copy = tmp_path / "repo" / "content" / "exakt"
+    shutil.copytree(package, copy)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Nämndsmål"
+    sheet.append(["Id", "Namn", "Kommentar"])
+    sheet.append(["NM-1", "Budget i balans", "Utfallet blev 2,4 mnkr bättre än budget."])
+    sheet.append(["NM-2", "Effektivitet", "Kostnaderna minskade med 112 mnkr."])
+    book.save(copy / "data" / "mal.xlsx")
+    result = build_package(copy, tmp_path / "out", formats=("html",), use_cache=False)
+    [finding] = [f for f in result.findings if f.code == "belopp-i-text"]
+    assert (finding.location.sheet, finding.location.cell) == ("Nämndsmål", "C3")
+    assert "'112 mnkr'" in finding.message
+
+
 @pytest.mark.browser
 def test_serve_shows_each_figures_source_on_hover(first, tmp_path: Path):
     """The served page (not the built file) gives every figure a tooltip with its source."""

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from ..text.literal_amounts import check_literals, find_literals
+from ..text.literal_amounts import (
+    LiteralAmount,
+    check_literals,
+    find_literals,
+    find_literals_in_cell,
+)
 from .package_context import PackageContext
 
 
@@ -20,6 +25,7 @@ def check_literal_amounts(shared: PackageContext) -> None:
             continue
         text = path.read_text(encoding="utf-8")
         literals += find_literals(text, package.display(path), allowed)
+    literals += literals_in_goal_cells(shared, allowed)
     if not checks.literal_amounts:
         literals = [lit for lit in literals if lit.unit == "%"]
     check_literals(
@@ -29,6 +35,23 @@ def check_literal_amounts(shared: PackageContext) -> None:
         shared.findings,
         checks.literal_percent,
     )
+
+
+# Narrative typed in the cells of goal and internal-control sheets (a comment file under
+# kommentarer/ is Markdown and checked above).
+NARRATIVE_COLUMNS = ("Kommentar", "Analys")
+
+
+def literals_in_goal_cells(shared: PackageContext, allowed: set[str]) -> list[LiteralAmount]:
+    found: list[LiteralAmount] = []
+    follow_up = shared.follow_up
+    for tree in (follow_up.goals, follow_up.control):
+        for row in tree.rader():
+            for column in row.kolumner_av(*NARRATIVE_COLUMNS):
+                value = row.get(column)
+                if isinstance(value, str):
+                    found += find_literals_in_cell(value, row.location(column), allowed)
+    return found
 
 
 # Run by PackageBuilder.build() after the documents, and by `check` when a document stopped.

@@ -48,17 +48,27 @@ def find_literals(source: str, display: str, allowed: set[str]) -> list[LiteralA
             if number > 1 and line.strip() in ("---", "..."):
                 in_front_matter = False
             continue
-        for match in AMOUNT.finditer(line):
-            literal = match.group(0).strip()
-            if literal in allowed:
-                continue
-            digits = re.sub(r"[ \u00a0\u202f]", "", match.group("int"))
-            decimals = match.group("dec") or ""
-            value = float(f"{digits}.{decimals}" if decimals else digits)
-            unit = UNIT_ALIASES.get(match.group("unit"), match.group("unit"))
-            found.append(
-                LiteralAmount(literal, value, len(decimals), unit, Location(display, line=number))
-            )
+        found += _literals(line, Location(display, line=number), allowed)
+    return found
+
+
+def find_literals_in_cell(text: str, cell: Location, allowed: set[str]) -> list[LiteralAmount]:
+    """Amounts typed in a workbook cell's text (a Kommentar or Analys of a goal sheet): the
+    same check as the Markdown, the warning names the sheet and cell."""
+    return _literals(text.replace("\n", " "), cell, allowed)
+
+
+def _literals(line: str, location: Location, allowed: set[str]) -> list[LiteralAmount]:
+    found: list[LiteralAmount] = []
+    for match in AMOUNT.finditer(line):
+        literal = match.group(0).strip()
+        if literal in allowed:
+            continue
+        digits = re.sub(r"[ \u00a0\u202f]", "", match.group("int"))
+        decimals = match.group("dec") or ""
+        value = float(f"{digits}.{decimals}" if decimals else digits)
+        unit = UNIT_ALIASES.get(match.group("unit"), match.group("unit"))
+        found.append(LiteralAmount(literal, value, len(decimals), unit, location))
     return found
 
 
