@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -325,6 +326,11 @@ def test_amounts_typed_in_goal_comments_are_checked(package: Path, tmp_path: Pat
     sheet.append(["NM-1", "Budget i balans", "Utfallet blev 2,4 mnkr bättre än budget."])
     sheet.append(["NM-2", "Effektivitet", "Kostnaderna minskade med 112 mnkr."])
     book.save(copy / "data" / "mal.xlsx")
+    config = copy / "report.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "måluppföljning:\n  arbetsbok: mal.xlsx\n",
+        encoding="utf-8",
+    )
     result = build_package(copy, tmp_path / "out", formats=("html",), use_cache=False)
     [finding] = [f for f in result.findings if f.code == "belopp-i-text"]
     assert (finding.location.sheet, finding.location.cell) == ("Nämndsmål", "C3")
@@ -346,14 +352,23 @@ def test_serve_shows_each_figures_source_on_hover(first, tmp_path: Path):
     served = tmp_path / "served.html"
     served.write_bytes(inject(html.encode("utf-8"), 1, 60_000))
     assert "<script" not in html and served.read_text(encoding="utf-8").count("<script") == 1
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page()
-        page.goto(served.as_uri())
-        titles = page.eval_on_selector_all(
-            "[data-kalla]", "els => els.map(e => [e.textContent, e.title])"
-        )
-        browser.close()
+    titles: list[list[str]] = []
+
+    def read_titles() -> None:  # in a thread of its own: the sync API refuses a running loop
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page()
+            page.goto(served.as_uri())
+            titles.extend(
+                page.eval_on_selector_all(
+                    "[data-kalla]", "els => els.map(e => [e.textContent, e.title])"
+                )
+            )
+            browser.close()
+
+    reader = threading.Thread(target=read_titles)
+    reader.start()
+    reader.join(timeout=120)
     assert titles and all(title.startswith("Källa: ") for _text, title in titles)
     sentence = dict(titles)[f"2{NB}401{NB}tkr"]
     assert sentence.startswith("Källa: beräknat: Budget - Utfall med Budget = D5 (beräknad)")

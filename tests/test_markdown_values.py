@@ -114,6 +114,7 @@ def _yaml(value: str) -> str:
 
 
 def _norm(text: str) -> str:
+    text = text.replace("\ufffe", "").replace("\u00ad", "")  # hyphenation points in PDF text
     return re.sub(r"[\s\u00a0]+", " ", text).strip()
 
 

@@ -242,7 +242,9 @@ NUMBER = re.compile(r"[−+-]?\d{1,3}(?:\u00a0\d{3})+(?:,\d+)?|[−+-]?\d+(?:,\d
 
 def norm(text: str) -> str:
     """Minus signs as '-', every kind of space as one ' ', no percent sign."""
+    # U+FFFE: where the PDF's text extraction marks a hyphenation point
     text = text.replace("\u2212", "-").replace("\u2013", "-").replace("\u00ad", "")
+    text = text.replace("\ufffe", "")
     text = re.sub(r"\s*%", "", text)
     return re.sub(r"[\s\u00a0\u202f\u2009]+", " ", text).strip()
 

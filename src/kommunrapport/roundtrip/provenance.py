@@ -27,6 +27,7 @@ from jinja2.lexer import TokenStream
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import Location
+from ..text.markdown_text import provenance_of
 
 LITERAL = "\ue000"
 OPEN = "\ue001"
@@ -227,6 +228,8 @@ def provenance_environment(
 
     def finalize(value: Any) -> Any:
         recorder.record(value)
+        if provenance_of(value):  # the figure's source span is for the web page, not the text
+            value = str(value)
         return previous(value) if previous is not None else value
 
     overlay.finalize = finalize
