@@ -253,8 +253,9 @@ class TableSpec(Model):
         None,
         alias="tolerans",
         description=(
-            "Tillåten skillnad mellan kontrollvärden i bladet och beräknade "
-            "värden, i bladets enhet."
+            "Tillåten skillnad mellan angivna summor och avvikelser i bladet och "
+            "beräkningen, i bladets enhet, i stället för avrundningsregeln (en halv "
+            "enhet per summerad rad)."
         ),
         examples=[0],
         ge=0,
@@ -282,7 +283,10 @@ class TableSpec(Model):
     equal_totals: list[str] = Field(
         default_factory=list,
         alias="summera_lika",
-        description=("Rader i andra tabeller som ska vara lika med denna tabells summarad."),
+        description=(
+            "Rader i andra tabeller som ska vara lika med denna tabells summarad: samma "
+            "belopp ska skrivas ut likadant."
+        ),
         examples=[["drift_verksamhet.Summa"]],
     )
     hide_empty_rows: bool = Field(
