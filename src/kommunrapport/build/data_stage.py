@@ -51,7 +51,7 @@ class DataContext:
         self.package = package
         self.findings = findings
         self.style = style
-        self.reader = WorkbookReader(package.dir / "data", package.display)
+        self.reader = WorkbookReader(package.dir / "data", package.display, package.files, findings)
         self.table_specs, self.table_sources = load_specs(
             package, TABLES_FILE, "tabeller", TableSpec
         )
@@ -130,7 +130,7 @@ class DataContext:
         groups = [(text(g.text), g.columns) for g in spec.header_groups]
         unit_caption = None
         if spec.unit and spec.unit_in == "bildtext":
-            unit_caption = labels["belopp_i"].format(enhet=spec.unit)
+            unit_caption = labels.fill("belopp_i", enhet=spec.unit)
         elif spec.unit and spec.unit_in == "rubrik":
             titles = [
                 f"{t} ({spec.unit})" if c.format == "tal" else t

@@ -38,7 +38,7 @@ def cover_rows(shared: PackageContext) -> list[tuple[str, str]]:
             )
             if x
         )
-        rows.append((labels["beslut_i"].format(instans=config.deciding_body), decided))
+        rows.append((labels.fill("beslut_i", instans=config.deciding_body), decided))
     for index, line in enumerate(config.cover_lines):
         location = shared.package.config_location("omslagsrader", index)
         rows.append(

@@ -23,7 +23,7 @@ def check_literal_amounts(shared: PackageContext) -> None:
         relative = path.relative_to(package.dir)
         if relative.parts[0] in ("templates", "output") or path.name == "README.md":
             continue
-        text = path.read_text(encoding="utf-8")
+        text = package.files.read_text(path)
         literals += find_literals(text, package.display(path), allowed)
     literals += literals_in_goal_cells(shared, allowed)
     if not checks.literal_amounts:

@@ -46,13 +46,13 @@ class PackageContext:
         self.package = package
         self.config = package.config
         self.findings = findings if findings is not None else Findings()
-        self.labels: Labels = load_labels(package.template_dirs, self.config.language)
-        check_label_files(package.template_dirs, self.findings, package.display)
+        self.labels: Labels = load_labels(package.templates, self.config.language)
+        check_label_files(package.templates, self.findings)
         self.number_style = NumberStyle(minus=self.config.number_format.minus)
         self.env: ImmutableSandboxedEnvironment = make_environment(
             [package.dir, *package.template_dirs],
-            package.display,
             filters=make_filters(self.number_style, self.labels),
+            files=package.files,
         )
         self.base_context = metadata_context(self.config)
         self._render_variables()

@@ -42,8 +42,8 @@ def load_specs(
             )
             sources[name] = source
     path = package.dir / file_name
-    if path.is_file():
-        raw = load_yaml_file(path, package.display(path))
+    if package.files.exists(path):
+        raw = load_yaml_file(path, package.display(path), package.files)
         if raw.data and not isinstance(raw.data, dict):
             raise KommunrapportError(
                 f"{file_name} ska vara en samling namn: beskrivning",

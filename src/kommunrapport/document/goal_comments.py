@@ -26,7 +26,7 @@ class GoalComments:
 
     def comment_file(self, row: GoalRow) -> Path | None:
         path = self.doc.package.dir / COMMENT_DIR / f"{row.id}.md"
-        return path if path.is_file() else None
+        return path if self.doc.package.files.exists(path, row.location("id")) else None
 
     def har_kommentar(self, row: Any) -> bool:
         row = self.doc.one_row(row, "har_kommentar")

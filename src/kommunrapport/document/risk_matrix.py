@@ -145,10 +145,10 @@ def alt_text(
     if not total:
         return labels["riskmatris_tom"]
     (s, k), most = max(counts.items(), key=lambda item: (item[1], item[0][0] * item[0][1]))
-    text = labels["riskmatris_alt"].format(antal=total, flest=most, sannolikhet=s, konsekvens=k)
+    text = labels.fill("riskmatris_alt", antal=total, flest=most, sannolikhet=s, konsekvens=k)
     if threshold is not None:
         over = sum(n for (si, ki), n in counts.items() if si * ki >= threshold)
-        text += " " + labels["riskmatris_alt_troskel"].format(antal=over, troskel=threshold)
+        text += " " + labels.fill("riskmatris_alt_troskel", antal=over, troskel=threshold)
     return text
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from urllib.parse import unquote, urlparse
 
 from ..errors import Findings, KommunrapportError, Location
 from ..project.package import Package
+from ..project.source_files import check_image
 from .anchors import Anchors
 from .assemble import SECTION_CLASS
 from .pandoc_ast import Node, attr_value, get_attr, map_blocks, span, stringify, walk_inlines
@@ -188,13 +190,14 @@ class DocumentStructurer:
                 "Spara bilden i paketets mapp (t.ex. bilder/) och länka med relativ sökväg.",
             )
         path = self._resolve_image(unquote(url), source, location)
-        if not path.is_file():
+        if not self.package.files.exists(path, location):
             raise KommunrapportError(
                 f"bilden {url!r} finns inte", location, "Kontrollera filnamnet och sökvägen."
             )
+        check_image(path, self.package.display(path), location)
         # relative to the package, so no machine-specific path ends up in the outputs; pandoc
         # finds the file through --resource-path
-        relative = path.relative_to(self.package.dir.resolve()).as_posix()
+        relative = path.relative_to(self.package.dir).as_posix()
         target[0] = relative
         self.images[relative] = path
         if not stringify(node["c"][1]).strip():
@@ -206,19 +209,21 @@ class DocumentStructurer:
             )
 
     def _resolve_image(self, url: str, source: str | None, location: Location) -> Path:
+        """The image's path as written, relative to the section's folder (or the package's);
+        it may not lead outside the package, also not through a link."""
         base = self.package.dir
         if source:
-            candidate = (self.package.root / source).parent
-            if candidate.resolve().is_relative_to(self.package.dir.resolve()):
+            candidate = Path(os.path.normpath(self.package.root / source)).parent
+            if candidate.is_relative_to(self.package.dir):
                 base = candidate
-        relative = (base / url).resolve()
-        try:
-            inside = relative.relative_to(self.package.dir.resolve())
-        except ValueError:
-            inside = None
-        if inside is None:
-            return self.package.resolve_inside(url, location)  # raises with a clear message
-        return relative
+        path = Path(os.path.normpath(base / url))
+        if not path.is_relative_to(self.package.dir):
+            raise KommunrapportError(
+                f"bilden {url!r} pekar utanför paketets mapp",
+                location,
+                "Spara bilden i paketets mapp (t.ex. bilder/) och länka med relativ sökväg.",
+            )
+        return path
 
     # -- numbering ------------------------------------------------------------------------
     def reserve_id(self, wanted: str) -> str:

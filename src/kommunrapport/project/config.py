@@ -35,6 +35,7 @@ from .config_parts import Period as Period
 from .config_parts import Person as Person
 from .config_parts import ReportType as ReportType
 from .paths import display_path
+from .source_files import SourceFiles
 from .yaml_lines import LinedYaml, load_yaml_file
 
 
@@ -370,9 +371,11 @@ def validate_config(raw: LinedYaml, display: str) -> ReportConfig:
     return validate_model(ReportConfig, raw.data, raw, display)
 
 
-def load_config(package_dir: Path, display_root: Path) -> tuple[ReportConfig, LinedYaml, str]:
+def load_config(
+    package_dir: Path, display_root: Path, files: SourceFiles | None = None
+) -> tuple[ReportConfig, LinedYaml, str]:
     """Read and validate ``report.yaml``; also return the parsed YAML (for line lookups)."""
     path = package_dir / "report.yaml"
-    display = display_path(path, display_root)
-    raw = load_yaml_file(path, display)
+    display = display_path(path, display_root, follow_links=False)
+    raw = load_yaml_file(path, display, files)
     return validate_config(raw, display), raw, display

@@ -11,6 +11,9 @@ from pydantic import Field, model_validator
 
 from .config_base import TEMPLATE, Model, described
 
+# A template named in report.yaml (a structure, a block): a name, never a path.
+NAME_PATTERN = r"^[^\W_][\w-]*$"
+
 ReportType = Literal["årsberättelse", "årsrapport", "delårsrapport", "tertialrapport"]
 DocumentType = Literal["tjänsteskrivelse", "rapport"]
 
@@ -150,6 +153,7 @@ class OutlineEntry(Model):
     block: str | None = Field(
         None,
         alias="block",
+        pattern=NAME_PATTERN,
         description=(
             "Ett inbyggt block i stället för en fil: malbilaga, processomraden, "
             "malblock, intern_kontroll, symbolforklaring."
@@ -250,6 +254,7 @@ class DocumentSpec(Model):
     structure: str | None = Field(
         None,
         alias="mall",
+        pattern=NAME_PATTERN,
         description=(
             "En standardstruktur (templates/strukturer/) som ger dispositionen "
             "när disposition saknas."

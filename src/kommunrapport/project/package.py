@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from .paths import (  # noqa: F401  (re-exported: the place most callers look)
     repository_root_for,
     template_dirs_for,
 )
+from .source_files import SourceFiles, TemplateFolders
 from .yaml_lines import LinedYaml
 
 
@@ -39,12 +41,17 @@ class Package:
         """Template folders, most specific first: the package's, the repository's, built-in."""
         return template_dirs_for(self.dir, self.root)
 
-    def find_template(self, name: str) -> Path | None:
-        for folder in self.template_dirs:
-            candidate = folder / name
-            if candidate.is_file():
-                return candidate
-        return None
+    @cached_property
+    def files(self) -> SourceFiles:
+        """The one way to read the package's files (and its template folders')."""
+        return SourceFiles.for_package(self.dir, self.root, self.template_dirs)
+
+    @cached_property
+    def templates(self) -> TemplateFolders:
+        return TemplateFolders(tuple(self.template_dirs), self.files)
+
+    def find_template(self, name: str, location: Location | None = None) -> Path | None:
+        return self.templates.find(name, location)
 
     def config_location(self, *path: str | int) -> Location:
         """The place in report.yaml of a field, e.g. ``('dokument', 1, 'titel')``."""
@@ -55,14 +62,16 @@ class Package:
         )
 
     def display(self, path: Path) -> str:
-        """A path as the user should see it: relative to the report repository."""
-        return display_path(path, self.root)
+        """A path as the user should see it: relative to the report repository (a link by
+        its own name, never by where it points)."""
+        return self.files.display(path)
 
     def resolve_inside(self, relative: str, location: Location) -> Path:
-        """Resolve a path written in the sources; it may not leave the package folder."""
-        candidate = (self.dir / relative).resolve()
-        base = self.dir.resolve()
-        if candidate != base and base not in candidate.parents:
+        """A path written in the sources, inside the package folder (after every link); the
+        path as written (not its target), so messages show the package's own name for it."""
+        base = Path(os.path.normpath(os.path.abspath(self.dir)))
+        candidate = Path(os.path.normpath(base / relative))
+        if not candidate.is_relative_to(base) or not self.files.may_read(candidate):
             raise KommunrapportError(
                 f"sökvägen {relative!r} pekar utanför paketets mapp",
                 location,
@@ -80,5 +89,6 @@ def load_package(package_dir: Path, root: Path | None = None) -> Package:
             Location(str(package_dir)),
             "Ett rapportpaket är en mapp under content/ med en report.yaml.",
         )
-    config, raw, display = load_config(package_dir, root)
+    files = SourceFiles.for_package(package_dir, root, template_dirs_for(package_dir, root))
+    config, raw, display = load_config(package_dir, root, files)
     return Package(package_dir, root, config, raw, display)

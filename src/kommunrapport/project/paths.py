@@ -6,17 +6,25 @@ packages and check the build cache without importing the whole pipeline.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
-from ..errors import KommunrapportError
+from ..errors import KommunrapportError, Location
 
 CONFIG_NAME = "report.yaml"
 
 
-def display_path(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path, follow_links: bool = True) -> str:
     """A path as the user should see it in a message: relative to the report repository (or
-    the folder the command works in), else as it was given."""
+    the folder the command works in), else as it was given. ``follow_links=False`` shows a
+    link by its own name, not by where it points."""
+    if not follow_links:
+        absolute = Path(os.path.normpath(os.path.abspath(path)))
+        base = Path(os.path.normpath(os.path.abspath(root)))
+        if absolute.is_relative_to(base):
+            return str(absolute.relative_to(base))
+        return str(path)
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
@@ -32,12 +40,31 @@ def builtin_templates_dir() -> Path:
 
 
 def template_dirs_for(package_dir: Path, root: Path) -> list[Path]:
-    """Template folders, most specific first: the package's, the repository's, built-in."""
-    candidates = [package_dir / "templates", root / "templates", builtin_templates_dir()]
+    """Template folders, most specific first: the package's, the repository's, built-in.
+
+    Real paths. The package's ``templates/`` must lie in the package and the repository's in the
+    repository: a folder that is a link to somewhere else is an error, not a template folder."""
+    candidates = [
+        (package_dir / "templates", package_dir),
+        (root / "templates", root),
+        (builtin_templates_dir(), None),
+    ]
     unique: list[Path] = []
-    for candidate in candidates:
-        resolved = candidate.resolve()
-        if resolved.is_dir() and resolved not in unique:
+    for candidate, owner in candidates:
+        if not candidate.is_dir():
+            continue
+        resolved = Path(os.path.realpath(candidate))
+        if owner is not None:
+            home = Path(os.path.realpath(owner))
+            if not resolved.is_relative_to(home):
+                shown = display_path(candidate, root, follow_links=False)
+                whose = "paketets" if owner is package_dir else "rapportförrådets"
+                raise KommunrapportError(
+                    f"mallmappen {shown} pekar utanför {whose} mapp",
+                    Location(shown),
+                    "Lägg mallarna i mappen i stället för att länka till en annan mapp.",
+                )
+        if resolved not in unique:
             unique.append(resolved)
     return unique
 

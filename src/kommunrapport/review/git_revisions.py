@@ -69,5 +69,15 @@ class GitRepository:
                 return destination / self.prefix
             raise KommunrapportError(f"git archive misslyckades: {message}")
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(destination, filter="data")
+            tar.extractall(destination, filter=_inside_only)
         return destination / self.prefix if self.prefix else destination
+
+
+def _inside_only(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """tarfile's "data" filter, except that a member it refuses (a link to an absolute path or
+    out of the repository) is left out instead of stopping the extraction: the package that
+    uses it then reports the file as missing, and nothing outside is ever read."""
+    try:
+        return tarfile.data_filter(member, path)
+    except tarfile.FilterError:
+        return None

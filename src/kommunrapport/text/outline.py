@@ -9,7 +9,7 @@ from typing import Any
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import KommunrapportError, Location
-from ..project.config import DocumentSpec, OutlineEntry
+from ..project.config import DocumentSpec, OutlineEntry, validate_model
 from ..project.frontmatter import split_front_matter
 from ..project.package import Package
 from ..project.yaml_lines import load_yaml_file
@@ -35,16 +35,27 @@ class RenderedSection:
 
 def structure_outline(package: Package, name: str, location: Location) -> list[OutlineEntry]:
     """The standard outline of a report type, from ``templates/strukturer/<name>.yaml``."""
-    path = package.find_template(f"strukturer/{name}.yaml")
+    path = package.find_template(f"strukturer/{name}.yaml", location)
     if path is None:
         raise KommunrapportError(
             f"okänd mall {name!r}",
             location,
             "Använd en mall som finns under templates/strukturer/ eller skriv en disposition.",
         )
-    raw = load_yaml_file(path, package.display(path))
-    entries = (raw.data or {}).get("disposition", [])
-    return [OutlineEntry.model_validate(entry) for entry in entries]
+    shown = package.display(path)
+    raw = load_yaml_file(path, shown, package.files)
+    data = raw.data or {}
+    entries = data.get("disposition", []) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise KommunrapportError(
+            "en struktur ska ha fältet 'disposition:' med en lista av avsnitt",
+            Location(shown, line=raw.line_of(("disposition",)) or 1),
+            "Skriv 'disposition:' och under det ett avsnitt per rad som börjar med '- '.",
+        )
+    return [
+        validate_model(OutlineEntry, entry, raw, shown, ("disposition", index))
+        for index, entry in enumerate(entries)
+    ]
 
 
 def document_outline(package: Package, doc: DocumentSpec, index: int) -> list[OutlineEntry]:
@@ -91,22 +102,23 @@ class SectionRenderer:
             file_location = self.package.config_location(*path, "fil")
             file_path = self.package.resolve_inside(entry.file, file_location)
             source = self.package.display(file_path)
-            if not file_path.is_file():
+            if not self.package.files.exists(file_path, file_location):
                 raise KommunrapportError(
                     f"avsnittsfilen {entry.file!r} finns inte",
                     file_location,
                     f"Skapa filen {source} eller rätta sökvägen i report.yaml.",
                 )
-            text = file_path.read_text(encoding="utf-8")
+            text = self.package.files.read_text(file_path)
             meta = split_front_matter(text, source).meta
             name = str(file_path.relative_to(self.package.dir.resolve()).as_posix())
             body = render_template(self.env, name, {**self.context, "sida": meta}, source)
         elif entry.block:
             template = f"block/{entry.block}.md.j2"
-            if self.package.find_template(template) is None:
+            block_location = self.package.config_location(*path, "block")
+            if self.package.find_template(template, block_location) is None:
                 raise KommunrapportError(
                     f"okänt block {entry.block!r}",
-                    self.package.config_location(*path, "block"),
+                    block_location,
                     "Blocken finns som templates/block/<namn>.md.j2.",
                 )
             source = template

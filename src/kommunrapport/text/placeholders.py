@@ -14,12 +14,13 @@ a value in report.yaml) is reported with its file but without a line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Findings, KommunrapportError, Location
 from ..project.package import Package
+from ..project.source_files import TemplateFolders
 from ..project.yaml_lines import load_yaml_file
 from .markdown_text import unescape_markdown
 from .outline import RenderedSection
@@ -71,18 +72,18 @@ def _compile(entry: object, display: str, index: int) -> PlaceholderPattern:
     return PlaceholderPattern(entry["namn"], compiled, str(description) if description else None)
 
 
-def load_patterns(
-    template_dirs: Iterable[Path], display: Callable[[Path], str] = str
-) -> list[PlaceholderPattern]:
+def load_patterns(templates: TemplateFolders | Iterable[Path]) -> list[PlaceholderPattern]:
     """The patterns of every ``kontroller/platshallare.yaml``, built-in first, then the
-    repository's, then the package's (``template_dirs`` is ordered most specific first)."""
+    repository's, then the package's (the folders are ordered most specific first)."""
+    if not isinstance(templates, TemplateFolders):
+        templates = TemplateFolders.of(templates)
     patterns: dict[str, PlaceholderPattern] = {}
-    for folder in reversed(list(template_dirs)):
+    for folder in reversed(templates.folders):
         path = folder / PATTERNS_FILE
-        if not path.is_file():
+        if not templates.files.exists(path):
             continue
-        shown = display(path)
-        data = load_yaml_file(path, shown).data or {}
+        shown = templates.files.display(path)
+        data = load_yaml_file(path, shown, templates.files).data or {}
         if not isinstance(data, dict):
             raise KommunrapportError(
                 "filen ska ha fälten 'platshållare' och/eller 'ta_bort'", Location(shown)
@@ -152,17 +153,17 @@ class PlaceholderCheck:
 
     @classmethod
     def for_package(cls, package: Package) -> PlaceholderCheck:
-        return cls(package, load_patterns(package.template_dirs, package.display))
+        return cls(package, load_patterns(package.templates))
 
     def read_source(self, source: str | None) -> list[str]:
         if not source:
             return []
         path = self.package.root / source
-        if not path.is_file():
-            return []
         try:
-            return path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
+            if not self.package.files.exists(path):
+                return []
+            return self.package.files.read_text(path).splitlines()
+        except KommunrapportError:  # the section itself was read through the same checks
             return []
 
     def check_sections(self, sections: Iterable[RenderedSection], findings: Findings) -> None:

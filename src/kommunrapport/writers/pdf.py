@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 from ..document.pandoc_ast import Node
 from ..document.typst_code import call, typst_value
 from ..errors import KommunrapportError
+from ..project.source_files import TemplateFolders
 from .pandoc import ast_to_bytes
 from .pdf_fonts import font_book, font_dirs, line_metrics
 from .pdf_profile import PageProfile, read_profile
@@ -53,6 +54,7 @@ class PdfSettings:
     timestamp: datetime
     template_dirs: list[Path]
     reference_docx: Path
+    templates: TemplateFolders | None = None  # the package's: its template is read through it
     placeholders: dict[str, str]  # {titel}, {kommun} … in the header and footer texts
     keywords: list[str] = field(default_factory=list)
     cover: bool = False
@@ -65,18 +67,23 @@ class PdfResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def template_text(template_dirs: list[Path]) -> str:
-    for folder in template_dirs:
-        candidate = folder / TEMPLATE
-        if candidate.is_file():
-            text = candidate.read_text(encoding="utf-8")
-            if _PACKAGE_IMPORT.search(text):
-                raise KommunrapportError(
-                    f"{candidate}: mallen importerar ett Typst-paket",
-                    hint="Mallen får bara använda Typsts egna funktioner; kopiera det du "
-                    "behöver in i rapport.typ.",
-                )
-            return text
+def template_text(template_dirs: list[Path] | TemplateFolders) -> str:
+    """The page template, read through the package's files (a link out is refused)."""
+    templates = (
+        template_dirs
+        if isinstance(template_dirs, TemplateFolders)
+        else TemplateFolders.of(template_dirs)
+    )
+    candidate = templates.find(TEMPLATE)
+    if candidate is not None:
+        text = templates.files.read_text(candidate)
+        if _PACKAGE_IMPORT.search(text):
+            raise KommunrapportError(
+                f"{templates.files.display(candidate)}: mallen importerar ett Typst-paket",
+                hint="Mallen får bara använda Typsts egna funktioner; kopiera det du "
+                "behöver in i rapport.typ.",
+            )
+        return text
     raise KommunrapportError(
         f"hittar ingen {TEMPLATE} bland mallmapparna",
         hint="Installera om verktyget, eller lägg en rapport.typ i templates/typst/.",
@@ -147,7 +154,9 @@ def write_pdf(
     main = f'#import "rapport.typ": *\n#show: rapport.with({typst_value(facts)})\n\n{body}'
     with tempfile.TemporaryDirectory(prefix="kommunrapport-pdf-") as tmp:
         root = Path(tmp)
-        (root / "rapport.typ").write_text(template_text(settings.template_dirs), encoding="utf-8")
+        (root / "rapport.typ").write_text(
+            template_text(settings.templates or settings.template_dirs), encoding="utf-8"
+        )
         (root / "main.typ").write_text(main, encoding="utf-8")
         for name, source in images.items():
             _place(root, name).write_bytes(source.read_bytes())
