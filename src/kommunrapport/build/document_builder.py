@@ -102,7 +102,7 @@ class DocumentBuilder:
                     write_html,
                     expanded,
                     page,
-                    shared.package.template_dirs,
+                    shared.package.templates,
                     structurer.images,
                     toc_depth,
                     media=ctx.extra.get("media"),

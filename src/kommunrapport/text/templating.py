@@ -1,84 +1,122 @@
-"""Sandboxed Jinja for Markdown sections, snippets and report templates.
+"""Sandboxed Jinja for Markdown sections, snippets and every template a package can supply.
 
-Undefined names are errors that name the file and line. Templates are looked up in the package
-folder first (so ``{% include 'snippets/x.md' %}`` finds the package's snippets), then in the
-template folders. A path may not climb out of those folders.
+Every template renders in :class:`~.sandbox.LimitedSandbox`: the toolkit's own, a package's
+sections and snippets, and a package's or repository's replacements for the block templates,
+the cover and the HTML page. Templates are read through the package's
+:class:`~..project.source_files.SourceFiles` (so nothing outside the package and the template
+folders can be included) and looked up in the package folder first (so
+``{% include 'snippets/x.md' %}`` finds the package's snippets), then in the template folders.
+
+Every problem becomes a :class:`KommunrapportError` with the template's file and line.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import os
 import re
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import (
     BaseLoader,
-    FileSystemBytecodeCache,
+    BytecodeCache,
     StrictUndefined,
     TemplateNotFound,
     TemplateSyntaxError,
     UndefinedError,
+    select_autoescape,
 )
+from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.ext import Extension
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import KommunrapportError, Location
 from ..project.frontmatter import split_front_matter
-from ..project.user_cache import cache_dir
+from ..project.source_files import SourceFiles, TemplateFolders, real_path
+from ..project.user_cache import cache_dir, write_quietly
+from . import sandbox
 from .markdown_text import as_markdown, markdown_value, settle_values
+from .sandbox import LimitedSandbox, TemplateLimit, render_budget
 
 
-class PackageLoader(BaseLoader):
-    """Finds templates in a list of folders; Markdown front matter becomes blank lines."""
+class SourceLoader(BaseLoader):
+    """Finds templates in a list of folders, reading them only through the package's files;
+    Markdown front matter becomes blank lines (so line numbers stay the file's)."""
 
-    def __init__(self, folders: list[Path], display: Callable[[Path], str]):
-        self.folders = folders
-        self.display = display
+    def __init__(
+        self,
+        files: SourceFiles,
+        folders: Sequence[Path],
+        display: Callable[[Path], str] | None = None,
+    ):
+        self.files = files
+        self.folders = list(folders)
+        self.display: Callable[[Path], str] = display or files.display
 
-    def get_source(self, environment, template: str):
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
         pieces = split_template_path(template)  # rejects '..'
         for folder in self.folders:
             path = folder.joinpath(*pieces)
-            if path.is_file():
-                text = path.read_text(encoding="utf-8")
+            if self.files.exists(path):
+                text = self.files.read_text(path)
                 if path.suffix == ".md":
-                    text = split_front_matter(text, self.display(path)).body
-                mtime = path.stat().st_mtime
-                return text, str(path), lambda p=path, m=mtime: p.stat().st_mtime == m
+                    text = split_front_matter(text, self.files.display(path)).body
+                mtime = os.stat(path).st_mtime
+                return text, str(path), lambda p=path, m=mtime: _unchanged(p, m)
         raise TemplateNotFound(template)
 
 
-class QuietBytecodeCache(FileSystemBytecodeCache):
-    """Compiled templates kept between builds; an unreadable or unwritable entry is skipped.
+def _unchanged(path: Path, mtime: float) -> bool:
+    try:
+        return os.stat(path).st_mtime == mtime
+    except OSError:
+        return False
 
-    Jinja checks each entry against a checksum of the template's source, so an edited file is
-    compiled anew. The folder name carries Jinja's version and this module's code, because the
-    compiled code also depends on the environment's settings.
-    """
 
-    def load_bytecode(self, bucket):
+# -- compiled templates between builds ------------------------------------------------------------
+_MAGIC = b"KRJINJA1"
+# compiled code depends on Jinja's version and on the environment settings in these modules
+_CODE_KEY = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(sandbox.__file__).read_bytes() + jinja2.__version__.encode()
+).hexdigest()
+
+
+class VerifiedBytecodeCache(BytecodeCache):
+    """Compiled templates kept between builds. Each entry carries a SHA-256 of its content and
+    is used only if it matches (a damaged entry is compiled anew); Jinja checks it against a
+    checksum of the template's source as well, so an edited file is compiled anew too."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, bucket: Bucket) -> Path:
+        return self.folder / f"{bucket.key}.kbc"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
         try:
-            super().load_bytecode(bucket)
-        except Exception:  # a damaged entry (pickle, marshal): compiled anew
+            data = self._path(bucket).read_bytes()
+        except OSError:
+            return
+        payload = data[len(_MAGIC) + 32 :]
+        digest = data[len(_MAGIC) : len(_MAGIC) + 32]
+        if not data.startswith(_MAGIC) or hashlib.sha256(payload).digest() != digest:
+            return
+        try:
+            bucket.bytecode_from_string(payload)
+        except Exception:  # unreadable despite the checksum (another Python): compiled anew
             bucket.reset()
 
-    def dump_bytecode(self, bucket):
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        write_quietly(self._path(bucket), _MAGIC + hashlib.sha256(payload).digest() + payload)
 
 
-# compiled code depends on Jinja's version and on the environment settings in this module
-_CODE_KEY = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()
-
-
-def _bytecode_cache() -> QuietBytecodeCache | None:
+def _bytecode_cache() -> VerifiedBytecodeCache | None:
     folder = cache_dir("mallar")
     if folder is None:
         return None
@@ -87,7 +125,7 @@ def _bytecode_cache() -> QuietBytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return QuietBytecodeCache(str(folder))
+    return VerifiedBytecodeCache(folder)
 
 
 # Block tags on their own line leave no trace (trim_blocks, lstrip_blocks). A tag that ends a line
@@ -130,14 +168,20 @@ class _KeepTextNewlines(Extension):
         return keep_text_newlines(source)
 
 
+# -- environments ------------------------------------------------------------------------------
 def make_environment(
-    folders: list[Path],
-    display: Callable[[Path], str],
+    folders: Sequence[Path],
+    display: Callable[[Path], str] | None = None,
     filters: Mapping[str, Callable[..., Any]] | None = None,
     globals_: Mapping[str, Any] | None = None,
-) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
-        loader=PackageLoader(folders, display),
+    files: SourceFiles | None = None,
+) -> LimitedSandbox:
+    """The environment for Markdown templates. ``files`` is the package's one way to read
+    files; without it (the toolkit's own templates, tests) exactly ``folders`` may be read."""
+    if files is None:
+        files = SourceFiles(folders[0], folders[0], tuple(real_path(f) for f in folders))
+    env = LimitedSandbox(
+        loader=SourceLoader(files, folders, display),
         undefined=StrictUndefined,
         # every {{ value }} is text, not Markdown syntax (markdown_text); trusted Markdown is Markup
         autoescape=True,
@@ -154,6 +198,18 @@ def make_environment(
     return env
 
 
+def page_environment(templates: TemplateFolders) -> LimitedSandbox:
+    """The environment for the HTML page template (``html/sida.html.j2``): HTML-escaped."""
+    return LimitedSandbox(
+        loader=SourceLoader(templates.files, templates.folders),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+# -- rendering and its errors ------------------------------------------------------------------
 def _template_frame(exc: BaseException) -> tuple[str, int] | None:
     """The innermost traceback frame that belongs to a template: (file, line)."""
     found = None
@@ -164,97 +220,150 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
     return found
 
 
-def _location(exc: BaseException, display: Callable[[Path], str], fallback: str) -> Location:
+def _location(exc: BaseException, display: Callable[[Path], str], fallback: Location) -> Location:
     frame = _template_frame(exc)
     if frame is None:
-        return Location(fallback)
+        return fallback
     name, line = frame
-    shown = display(Path(name)) if name != "<template>" else fallback
-    return Location(shown, line=line)
+    if name == "<template>":
+        return fallback
+    return Location(display(Path(name)), line=line)
+
+
+_UNSAFE = re.compile(r"attribute '([^']*)'")
+CALCULATION_ERRORS = (
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    UnicodeError,
+)
+
+
+def _translate(
+    exc: BaseException, display: Callable[[Path], str], fallback: Location
+) -> KommunrapportError | None:
+    """The located Swedish error for an exception raised while rendering, or None when it is
+    not a problem in the template (then it is the toolkit's, and goes on up)."""
+    where = _location(exc, display, fallback)
+    if isinstance(exc, TemplateSyntaxError):
+        shown = display(Path(exc.filename)) if exc.filename else fallback.file
+        line = exc.lineno if exc.filename else fallback.line
+        return KommunrapportError(
+            f"fel i mallsyntaxen: {exc.message}",
+            Location(shown, line=line, field=None if exc.filename else fallback.field),
+            "Kontrollera {{ … }} och {% … %} på raden.",
+        )
+    if isinstance(exc, UndefinedError) and not isinstance(exc, SecurityError):
+        return KommunrapportError(
+            f"okänt namn i mallen: {_undefined_message(exc)}",
+            where,
+            "Stava namnet som i report.yaml eller data, eller ta bort uttrycket.",
+        )
+    if isinstance(exc, TemplateNotFound):
+        return KommunrapportError(
+            f"hittar inte filen {exc.name!r} som ska tas med",
+            where,
+            "Kontrollera sökvägen; den utgår från paketets mapp och får inte innehålla '..'.",
+        )
+    if isinstance(exc, SecurityError):
+        found = _UNSAFE.search(str(exc))
+        what = f" ({found.group(1)!r})" if found else ""
+        return KommunrapportError(
+            f"otillåtet uttryck i mallen: det försöker nå en inre del av Python{what}",
+            where,
+            "En mall får bara läsa värden ur rapporten, inte Pythons inre delar som "
+            "__class__ eller __globals__. Ta bort uttrycket.",
+        )
+    if isinstance(exc, TemplateLimit):
+        return KommunrapportError(
+            exc.message,
+            where,
+            "Förenkla uttrycket; en rapport behöver inte så stora värden eller så många varv.",
+        )
+    if isinstance(exc, RecursionError):
+        return KommunrapportError(
+            "mallen tar med eller anropar sig själv utan slut",
+            where,
+            "Kontrollera {% include %} och macron: en fil får inte ta med sig själv.",
+        )
+    if isinstance(exc, MemoryError):
+        return KommunrapportError(
+            "uttrycket behöver för mycket minne", where, "Förenkla uttrycket på raden."
+        )
+    if isinstance(exc, TemplateError):
+        return KommunrapportError(f"fel i mallen: {exc}", where, "Kontrollera uttrycket.")
+    if isinstance(exc, CALCULATION_ERRORS):
+        return KommunrapportError(
+            f"uttrycket kan inte beräknas: {exc}",
+            where,
+            "Kontrollera uttrycket i {{ … }} på raden.",
+        )
+    return None
+
+
+def _located(exc: KommunrapportError, where: Location) -> KommunrapportError:
+    if not exc.location.file:
+        exc.location = where
+    elif where.file and where.file != exc.location.file and "(i " not in exc.message:
+        exc.message += f" (används i {where})"  # the data cell, and the text that used it
+    return exc
+
+
+def _display_of(env: jinja2.Environment) -> Callable[[Path], str]:
+    loader = env.loader
+    if isinstance(loader, SourceLoader):
+        return loader.display
+    return str
 
 
 def render_template(
-    env: ImmutableSandboxedEnvironment,
-    name: str,
-    context: Mapping[str, Any],
-    display_name: str,
+    env: jinja2.Environment, name: str, context: Mapping[str, Any], display_name: str
 ) -> str:
     """Render a template by its loader name; errors become :class:`KommunrapportError`."""
-    display: Callable[[Path], str] = env.loader.display  # type: ignore[union-attr]
+    display = _display_of(env)
     try:
-        template = env.get_template(name)
-        return settle_values(template.render(context))
-    except TemplateSyntaxError as exc:
-        shown = display(Path(exc.filename)) if exc.filename else display_name
-        raise KommunrapportError(
-            f"fel i mallsyntaxen: {exc.message}",
-            Location(shown, line=exc.lineno),
-            "Kontrollera {{ … }} och {% … %} på raden.",
-        ) from None
-    except UndefinedError as exc:
-        raise KommunrapportError(
-            f"okänt namn i mallen: {_undefined_message(exc)}",
-            _location(exc, display, display_name),
-            "Stava namnet som i report.yaml eller data, eller ta bort uttrycket.",
-        ) from None
-    except TemplateNotFound as exc:
-        raise KommunrapportError(
-            f"hittar inte filen {exc.name!r} som ska tas med",
-            _location(exc, display, display_name),
-            "Kontrollera sökvägen; den utgår från paketets mapp och får inte innehålla '..'.",
-        ) from None
-    except SecurityError as exc:
-        raise KommunrapportError(
-            f"otillåtet uttryck i mallen: {exc}",
-            _location(exc, display, display_name),
-            "Mallar får bara läsa värden, inte anropa interna funktioner.",
-        ) from None
+        with render_budget():
+            return settle_values(env.get_template(name).render(context))
     except KommunrapportError as exc:
-        where = _location(exc, display, display_name)
-        if not exc.location.file:
-            exc.location = where
-        elif where.file and where.file != exc.location.file and "(i " not in exc.message:
-            exc.message += f" (används i {where})"  # the data cell, and the text that used it
-        raise
-    except TemplateError as exc:
-        raise KommunrapportError(
-            f"fel i mallen: {exc}", _location(exc, display, display_name)
-        ) from None
-    except (TypeError, ValueError, ZeroDivisionError, KeyError, AttributeError) as exc:
-        raise KommunrapportError(
-            f"uttrycket kan inte beräknas: {exc}",
-            _location(exc, display, display_name),
-            "Kontrollera uttrycket i {{ … }} på raden.",
-        ) from None
+        raise _located(exc, _location(exc, display, Location(display_name))) from None
+    except Exception as exc:
+        error = _translate(exc, display, Location(display_name))
+        if error is None:
+            raise
+        raise error from None
 
 
-def text_environment(env: ImmutableSandboxedEnvironment) -> ImmutableSandboxedEnvironment:
+def text_environment(env: jinja2.Environment) -> jinja2.Environment:
     """``env`` for plain text (titles, captions, column headings: not Markdown): values are
-    printed as they are, without Markdown escaping."""
+    printed as they are, without Markdown escaping (but within the sandbox's limits)."""
     plain = getattr(env, "_plain_text_overlay", None)
     if plain is None:
-        plain = env.overlay(autoescape=False, finalize=None)
+        finalize = env.finalize_output if isinstance(env, LimitedSandbox) else None
+        plain = env.overlay(autoescape=False, finalize=finalize)
         env._plain_text_overlay = plain  # type: ignore[attr-defined]
     return plain
 
 
 def render_string(
-    env: ImmutableSandboxedEnvironment, text: str, context: Mapping[str, Any], location: Location
+    env: jinja2.Environment, text: str, context: Mapping[str, Any], location: Location
 ) -> str:
     """Render a short template held in configuration, such as a title with ``{{ år }}``, as
     plain text (values are not escaped for Markdown)."""
     if "{" not in text:
         return text
     try:
-        return text_environment(env).from_string(text).render(context)
-    except TemplateSyntaxError as exc:
-        raise KommunrapportError(f"fel i mallsyntaxen: {exc.message}", location) from None
-    except UndefinedError as exc:
-        raise KommunrapportError(
-            f"okänt namn i mallen: {_undefined_message(exc)}", location
-        ) from None
-    except TemplateError as exc:
-        raise KommunrapportError(f"fel i mallen: {exc}", location) from None
+        with render_budget():
+            return text_environment(env).from_string(text).render(context)
+    except KommunrapportError as exc:
+        raise _located(exc, location) from None
+    except Exception as exc:
+        error = _translate(exc, _display_of(env), location)
+        if error is None:
+            raise
+        raise error from None
 
 
 def _undefined_message(exc: UndefinedError) -> str:

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import nh3
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from ..document.pandoc_ast import Node, map_blocks
 from ..document.structure import TocEntry
+from ..project.source_files import TemplateFolders
+from .html_page import render_page
 from .pandoc import ast_to_bytes
 
 ALLOWED_TAGS = {
@@ -155,20 +155,10 @@ def _toc_tree(entries: list[TocEntry], max_level: int) -> list[dict[str, Any]]:
     return root
 
 
-def _page_environment(template_dirs: list[Path]) -> Environment:
-    return Environment(
-        loader=FileSystemLoader([str(d) for d in template_dirs]),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def write_html(
     blocks: list[Node],
     page: HtmlPage,
-    template_dirs: list[Path],
+    templates: TemplateFolders,
     images: Mapping[str, Path],
     toc_depth: int,
     media: dict[str, bytes] | None = None,
@@ -178,14 +168,12 @@ def write_html(
         map_blocks(blocks, _shift_heading)
     body = ast_to_bytes(ast, "html5", ["--wrap=none", "--section-divs"]).decode("utf-8")
     body = focusable_table_regions(embed_images(sanitize(body), images, media))
-    env = _page_environment(template_dirs)
-    css = env.loader.get_source(env, "html/stil.css")[0]  # type: ignore[union-attr]
-    html = env.get_template("html/sida.html.j2").render(
-        page=page,
-        body=Markup(body),
-        css=Markup(css),
-        toc_tree=_toc_tree(page.toc, toc_depth),
-        labels=page.labels,
-        meta=page.metadata,
-    )
+    context = {
+        "page": page,
+        "toc_tree": _toc_tree(page.toc, toc_depth),
+        "labels": page.labels,
+        "meta": page.metadata,
+    }
+    attributes = {"*": GENERIC_ATTRIBUTES, **TAG_ATTRIBUTES}
+    html = render_page(templates, body, context, ALLOWED_TAGS, attributes)
     return html.encode("utf-8")
