@@ -8,19 +8,28 @@ LibreOffice) is an error, since its value cannot be known.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-import re
-import warnings
-import zipfile
+import os
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from ..errors import KommunrapportError, Location
+from ..errors import Findings, KommunrapportError, Location
+from ..project.source_files import SourceFiles, find_control_character
+from .xlsx_stream import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    StreamedCell,
+    open_book,
+    sheet_notes,
+    sheet_tables,
+    stream_cells,
+)
 
 RESERVED = (
     "id",
@@ -50,8 +59,17 @@ def attribute_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class CellValue:
+    """One cell of a sheet: its place, its value (a formula's last calculated value) and the
+    formula itself, if any."""
+
+    row: int
+    column: int
     value: Any  # int, float, str, date or None
-    ref: str  # "D7"
+    formula: str | None = None
+
+    @property
+    def ref(self) -> str:  # "D7"
+        return f"{get_column_letter(self.column)}{self.row}"
 
 
 @dataclass
@@ -104,66 +122,56 @@ class Sheet:
         )
 
 
-def _clean(value: Any) -> Any:
+def _clean(value: Any, display: str = "", sheet: str = "", cell: Any = None) -> Any:
     if isinstance(value, str):
         stripped = value.strip()
+        if stripped and find_control_character(stripped) is not None and cell is not None:
+            raise KommunrapportError(
+                "cellen innehåller ett styrtecken (ett osynligt tecken som inte kan skrivas ut)",
+                Location(display, sheet=sheet, cell=cell.ref),
+                "Skriv om texten i cellen; styrtecken följer ofta med när text klistras in.",
+            )
         return stripped or None
     if isinstance(value, datetime):
         return value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return value
     return value
 
 
-def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet of an xlsx file holds a formula (an ``<f>`` element)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return any(
-                re.search(rb"<(?:\w+:)?f[ >/]", archive.read(name))
-                for name in archive.namelist()
-                if name.startswith("xl/worksheets/") and name.endswith(".xml")
-            )
-    except (OSError, zipfile.BadZipFile):
-        return True  # let openpyxl report what is wrong with the file
-
-
 class WorkbookReader:
-    """Loads workbooks once per build and hands out sheets by 'file.xlsx/Sheet' names."""
+    """Opens workbooks once per build (read-only, through the package's files) and hands out
+    sheets by 'file.xlsx/Sheet' names, each read as a bounded stream of its rows."""
 
-    def __init__(self, data_dir: Path, display: Any):
+    def __init__(
+        self,
+        data_dir: Path,
+        display: Any,
+        files: SourceFiles | None = None,
+        findings: Findings | None = None,
+    ):
         self.data_dir = data_dir
         self.display = display  # Path -> str
-        self._books: dict[Path, tuple[Any, Any]] = {}
+        self.files = files
+        self.findings = findings
+        self._books: dict[Path, Any] = {}
         self._sheets: dict[tuple[str, str], Sheet] = {}
+        weakref.finalize(self, _close_all, self._books)
 
-    def _load(self, path: Path, location: Location | None) -> tuple[Any, Any]:
+    def _load(self, path: Path, location: Location | None) -> Any:
         if path not in self._books:
-            if not path.is_file():
+            exists = self.files.exists(path, location) if self.files else path.is_file()
+            if not exists:
                 raise KommunrapportError(
                     f"arbetsboken {self.display(path)} finns inte",
                     location,
                     "Lägg arbetsboken i paketets mapp data/ eller rätta namnet.",
                 )
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                try:
-                    values = load_workbook(path, data_only=True)
-                    # the formulas are only needed to tell an uncalculated formula from an
-                    # empty cell; most exported workbooks have none, so look before loading
-                    formulas = load_workbook(path, data_only=False) if _has_formulas(path) else None
-                except Exception as exc:  # openpyxl raises many kinds for a broken file
-                    raise KommunrapportError(
-                        f"arbetsboken kan inte läsas: {exc}",
-                        Location(self.display(path)),
-                        "Spara om filen som .xlsx i Excel eller LibreOffice.",
-                    ) from None
-            self._books[path] = (values, formulas)
+            self._books[path] = open_book(path, self.display(path))
         return self._books[path]
 
     def workbook_path(self, file_name: str, location: Location | None) -> Path:
-        path = (self.data_dir / file_name).resolve()
-        if self.data_dir.resolve() not in path.parents:
+        base = Path(os.path.normpath(os.path.abspath(self.data_dir)))
+        path = Path(os.path.normpath(base / file_name))
+        if not path.is_relative_to(base) or path == base:
             raise KommunrapportError(
                 f"arbetsboken {file_name!r} ligger utanför paketets data/",
                 location,
@@ -183,93 +191,161 @@ class WorkbookReader:
         key = (file_name, sheet_name)
         if key not in self._sheets:
             path = self.workbook_path(file_name, location)
-            values, formulas = self._load(path, location)
-            self._sheets[key] = self._read(path, values, formulas, sheet_name, location)
+            book = self._load(path, location)
+            self._sheets[key] = self._read(path, book, sheet_name, location)
         return self._sheets[key]
 
     def sheets_of(self, file_name: str) -> list[str]:
         path = self.workbook_path(file_name, None)
-        values, _ = self._load(path, None)
-        return list(values.sheetnames)
+        return list(self._load(path, None).sheetnames)
 
     def _area(
-        self, values: Any, name: str, path: Path, location: Location | None
-    ) -> tuple[Any, Any, tuple[int, int, int, int] | None]:
-        if name in values.sheetnames:
-            return values[name], name, None
-        for worksheet in values.worksheets:
-            if name in worksheet.tables:
-                return worksheet, worksheet.title, _bounds(worksheet.tables[name].ref)
-        if name in values.defined_names:
-            for sheet_title, ref in values.defined_names[name].destinations:
-                return values[sheet_title], sheet_title, _bounds(ref.replace("$", ""))
-        close = difflib.get_close_matches(name, values.sheetnames, n=1)
-        hint = (
-            f"Menade du '{close[0]}'?" if close else f"Bladen är: {', '.join(values.sheetnames)}."
-        )
+        self, book: Any, name: str, path: Path, location: Location | None
+    ) -> tuple[str, tuple[int, int, int, int] | None]:
+        if name in book.sheetnames:
+            return name, None
+        for title in book.sheetnames:
+            tables = sheet_tables(book, title)
+            if name in tables:
+                return title, _bounds(tables[name])
+        if name in book.defined_names:
+            for sheet_title, ref in book.defined_names[name].destinations:
+                return sheet_title, _bounds(ref.replace("$", ""))
+        close = difflib.get_close_matches(name, book.sheetnames, n=1)
+        hint = f"Menade du '{close[0]}'?" if close else f"Bladen är: {', '.join(book.sheetnames)}."
         raise KommunrapportError(
             f"bladet {name!r} finns inte i {self.display(path)}", location, hint
         )
 
-    def _read(
-        self, path: Path, values: Any, formulas: Any, name: str, location: Location | None
-    ) -> Sheet:
-        worksheet, title, bounds = self._area(values, name, path, location)
-        formula_sheet = formulas[title] if formulas is not None else None
-        min_col, min_row, max_col, max_row = bounds or (
-            1,
-            1,
-            worksheet.max_column,
-            worksheet.max_row,
-        )
+    def _read(self, path: Path, book: Any, name: str, location: Location | None) -> Sheet:
+        title, bounds = self._area(book, name, path, location)
         display = self.display(path)
-        header_cells = [
-            worksheet.cell(row=min_row, column=c).value for c in range(min_col, max_col + 1)
-        ]
-        while header_cells and header_cells[-1] in (None, ""):
-            header_cells.pop()
-        headers: list[str] = []
-        for offset, text in enumerate(header_cells):
-            ref = f"{get_column_letter(min_col + offset)}{min_row}"
-            if text in (None, ""):
-                raise KommunrapportError(
-                    "rubrikraden har en tom cell",
-                    Location(display, sheet=name, cell=ref),
-                    "Ge varje kolumn en rubrik på rad 1 (eller ta bort den tomma kolumnen).",
-                )
-            label = str(int(text)) if isinstance(text, float) and text.is_integer() else str(text)
-            if normalize(label) in (normalize(h) for h in headers):
-                raise KommunrapportError(
-                    f"rubriken {label!r} förekommer två gånger",
-                    Location(display, sheet=name, cell=ref),
-                    "Ge kolumnerna olika rubriker.",
-                )
-            headers.append(label.strip())
+        if title not in book.sheetnames:
+            raise KommunrapportError(
+                f"området {name!r} pekar på bladet {title!r}, som inte finns",
+                Location(display),
+                "Rätta det namngivna området i Excel (Formler → Namnhanteraren).",
+            )
+        min_col, min_row, max_col, max_row = bounds or (1, 1, MAX_COLUMNS, MAX_ROWS)
+        rows: list[tuple[int, dict[int, StreamedCell]]] = []
+        for streamed in stream_cells(book, title, display):
+            if not streamed or not min_row <= streamed[0].row <= max_row:
+                continue
+            inside = {c.column: c for c in streamed if min_col <= c.column <= max_col}
+            rows.append((streamed[0].row, inside))
+        header_row = rows[0][1] if rows and rows[0][0] == min_row else {}
+        headers = _headers(header_row, min_col, min_row, display, name)
         sheet = Sheet(display, name, headers)
         keys = sheet.keys
-        for row_number in range(min_row + 1, max_row + 1):
+        for row_number, inside in rows:
+            if row_number == min_row:
+                continue
             cells: dict[str, CellValue] = {}
             empty = True
             for offset, key in enumerate(keys):
                 column = min_col + offset
-                ref = f"{get_column_letter(column)}{row_number}"
-                value = _clean(worksheet.cell(row=row_number, column=column).value)
-                if value is None and formula_sheet is not None:
-                    raw = formula_sheet.cell(row=row_number, column=column).value
-
-                    if isinstance(raw, str) and raw.startswith("="):
-                        raise KommunrapportError(
-                            f"formeln {raw} saknar sparat värde",
-                            Location(display, sheet=name, cell=ref),
-                            "Öppna arbetsboken i Excel eller LibreOffice och spara den, så "
-                            "att formelns resultat sparas i filen.",
-                        )
-                else:
+                found = inside.get(column)
+                value = _clean(found.value, display, name, found) if found else None
+                if value is None and found is not None and found.formula:
+                    raise KommunrapportError(
+                        f"formeln {found.formula} saknar sparat värde",
+                        Location(display, sheet=name, cell=found.ref),
+                        "Öppna arbetsboken i Excel eller LibreOffice och spara den, så "
+                        "att formelns resultat sparas i filen.",
+                    )
+                if value is not None:
                     empty = False
-                cells[key] = CellValue(value, ref)
+                formula = found.formula if found else None
+                cells[key] = CellValue(row_number, column, value, formula)
             if not empty:
                 sheet.rows.append(SheetRow(row_number, cells))
+        self._notes(book, title, name, display, sheet, (min_col, min_row, max_col, max_row))
         return sheet
+
+    def _notes(
+        self,
+        book: Any,
+        title: str,
+        name: str,
+        display: str,
+        sheet: Sheet,
+        bounds: tuple[int, int, int, int],
+    ) -> None:
+        """Warnings for what Excel shows differently from what is read: hidden rows (read
+        as any other row) and merged cells (only the first cell has the value)."""
+        if self.findings is None:
+            return
+        notes = sheet_notes(book, title)
+        read = {row.excel_row for row in sheet.rows}
+        for number in notes.hidden_rows:
+            if number in read:
+                self.findings.warn(
+                    "dold-rad",
+                    f"rad {number} är dold i Excel men läses som de andra raderna",
+                    Location(display, sheet=name, row=number),
+                    "Ta bort raden om den inte ska med, eller visa den i Excel.",
+                )
+        min_col, min_row, max_col, max_row = bounds
+        for ref in notes.merged:
+            first_col, first_row, last_col, last_row = range_boundaries(ref)
+            if first_col is None or first_row is None or last_col is None or last_row is None:
+                continue
+            if (
+                last_col < min_col
+                or first_col > max_col
+                or last_row < min_row
+                or first_row > max_row
+            ):
+                continue
+            self.findings.warn(
+                "sammanfogade-celler",
+                f"cellerna {ref} är sammanfogade; bara den första har ett värde, de andra läses "
+                "som tomma",
+                Location(display, sheet=name, cell=ref),
+                "Dela upp de sammanfogade cellerna och skriv värdet i varje cell som ska ha det.",
+            )
+
+
+def _close_all(books: dict[Path, Any]) -> None:
+    for book in books.values():
+        with contextlib.suppress(Exception):
+            book.close()
+
+
+def _headers(
+    row: dict[int, StreamedCell], min_col: int, min_row: int, display: str, name: str
+) -> list[str]:
+    last = max(row, default=min_col - 1)
+    headers: list[str] = []
+    for column in range(min_col, last + 1):
+        cell = row.get(column)
+        ref = f"{get_column_letter(column)}{min_row}"
+        text = cell.value if cell else None
+        if text in (None, ""):
+            raise KommunrapportError(
+                "rubrikraden har en tom cell",
+                Location(display, sheet=name, cell=ref),
+                "Ge varje kolumn en rubrik på rad 1 (eller ta bort den tomma kolumnen).",
+            )
+        label = str(int(text)) if isinstance(text, float) and text.is_integer() else str(text)
+        if normalize(label) in (normalize(h) for h in headers):
+            raise KommunrapportError(
+                f"rubriken {label!r} förekommer två gånger",
+                Location(display, sheet=name, cell=ref),
+                "Ge kolumnerna olika rubriker.",
+            )
+        headers.append(label.strip())
+    return headers
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
 def _bounds(ref: str) -> tuple[int, int, int, int]:
@@ -282,13 +358,3 @@ def _bounds(ref: str) -> tuple[int, int, int, int]:
             hint="Ge det namngivna området eller tabellen ett område med hörn, t.ex. A1:F20.",
         )
     return min_col, min_row, max_col, max_row
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def describe(value: Any) -> str:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return f'"{value}"' if isinstance(value, str) else repr(value)
