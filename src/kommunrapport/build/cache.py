@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -24,8 +25,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Finding, Findings, Location, Severity
+from ..errors import Finding, Findings, KommunrapportError, Location, Severity
 from ..project.paths import repository_root_for, template_dirs_for
+from .outputs import remove_leftovers
 
 if TYPE_CHECKING:
     from ..project.package import Package
@@ -67,7 +69,23 @@ def _hash_tree(digest: hashlib._Hash, label: str, folder: Path) -> None:
     digest.update(f"\0tree\0{label}\0".encode())
     for path in _files_under(folder):
         digest.update(f"\0file\0{path.relative_to(folder).as_posix()}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(_content_digest(path))
+
+
+def _content_digest(path: Path) -> bytes:
+    """A file's content hash. A link is hashed by where it points (the file it points to is
+    hashed where it lies, if the build may read it at all), and a FIFO or a device by its kind:
+    neither is ever opened, so hashing cannot hang or read outside the package."""
+    mode = os.lstat(path).st_mode
+    if stat.S_ISLNK(mode):
+        return hashlib.sha256(b"link\0" + os.fsencode(os.readlink(path))).digest()
+    if not stat.S_ISREG(mode):
+        return hashlib.sha256(f"special\0{stat.S_IFMT(mode)}".encode()).digest()
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.digest()
 
 
 @cache
@@ -106,8 +124,12 @@ def unchanged_build(
     """The previous outputs of a package if nothing it depends on has changed; a quick check
     that imports nothing of the pipeline, so an unchanged rebuild costs only the hashing."""
     package_dir = package_dir.resolve()
-    dirs = template_dirs_for(package_dir, repository_root_for(package_dir))
-    key = source_key_for(package_dir, dirs, formats)
+    remove_leftovers(output_root / package_dir.name)
+    try:
+        dirs = template_dirs_for(package_dir, repository_root_for(package_dir))
+        key = source_key_for(package_dir, dirs, formats)
+    except (KommunrapportError, OSError):
+        return None  # the build itself reports what is wrong
     return reuse_outputs(output_root / package_dir.name, key)
 
 
@@ -155,6 +177,18 @@ def reuse_outputs(destination: Path, key: str) -> CachedBuild | None:
     except (OSError, ValueError, KeyError, TypeError, AssertionError):
         return None
     return CachedBuild(files, findings)
+
+
+def manifest_file(key: str, files: dict[str, bytes], findings: Findings) -> dict[str, bytes]:
+    """The manifest of a build as a file to put in the output folder together with the
+    files it describes ({name: content}), so that record and files switch as one."""
+    manifest = {
+        "key": key,
+        "files": [[name, hashlib.sha256(data).hexdigest()] for name, data in files.items()],
+        "findings": [_finding_to_json(f) for f in findings],
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=1)
+    return {MANIFEST_NAME: text.encode("utf-8")}
 
 
 def record_build(destination: Path, key: str, written: list[Path], findings: Findings) -> None:

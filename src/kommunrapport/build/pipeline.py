@@ -8,8 +8,8 @@ from pathlib import Path
 from ..errors import Findings, strict_failure
 from ..formats import FORMATS
 from ..project.package import load_package
-from .cache import record_build, reuse_outputs, source_key
-from .outputs import write_outputs
+from .cache import manifest_file, reuse_outputs, source_key
+from .outputs import output_name, remove_leftovers, write_outputs
 from .package_builder import PackageBuilder, Progress
 from .scheduler import Share
 
@@ -39,13 +39,15 @@ def build_package(
     key = source_key(package, formats)
     cached = reuse_outputs(destination, key) if use_cache else None
     if cached is not None:
+        remove_leftovers(destination)
         _refuse_warnings(cached.findings, strict)
         return PackageResult(package.id, [], cached.findings, unchanged=cached.files)
     builder = PackageBuilder(package, formats, progress, share)
     results = builder.build()
     _refuse_warnings(builder.findings, strict)
-    written = write_outputs(results, destination, formats)
-    record_build(destination, key, written, builder.findings)
+    files = {output_name(r.doc_id, fmt): data for r in results for fmt, data in r.files.items()}
+    record = manifest_file(key, files, builder.findings)
+    written = write_outputs(results, destination, formats, extra=record)
     return PackageResult(package.id, written, builder.findings)
 
 
