@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from .errors import KommunrapportError
+from .errors import KommunrapportError, internal_error
 
 # Each module in commands/ registers one subcommand; the order here is the order in --help.
 COMMAND_MODULES = [
@@ -41,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KommunrapportError as error:
         print(f"FEL: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # a bug: a message that says so, not a traceback
+        print(f"FEL: {internal_error(error)}", file=sys.stderr)
         return 1
 
 

@@ -7,6 +7,8 @@ because they are read by report writers; the code around them is English.
 
 from __future__ import annotations
 
+import os
+import traceback
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -125,4 +127,32 @@ def strict_failure(findings: Findings) -> KommunrapportError | None:
     return KommunrapportError(
         f"{len(findings)} varningar, och --strict gör dem till fel:\n  {listing}",
         hint="Rätta varningarna eller bygg utan --strict.",
+    )
+
+
+def internal_error(
+    error: BaseException, package: str | None = None, file: str | None = None
+) -> KommunrapportError:
+    """An unexpected exception (a bug in the toolkit, not in the user's files) as a message
+    that says so: which package and file, what went wrong where in the code, and what to send
+    to the maintainers. ``KOMMUNRAPPORT_FELSOK=1`` adds the whole traceback."""
+    frames = traceback.extract_tb(error.__traceback__)
+    own = [f for f in frames if "kommunrapport" in f.filename.replace("\\", "/")]
+    where = ""
+    if own:
+        frame = own[-1]
+        module = frame.filename.replace("\\", "/").rsplit("kommunrapport/", 1)[-1]
+        where = f" i {module}:{frame.lineno}"
+    detail = str(error).splitlines()[0][:200] if str(error) else ""
+    subject = f" i {package}" if package else ""
+    message = f"internt fel{subject}: {type(error).__name__}{where}" + (
+        f": {detail}" if detail else ""
+    )
+    if os.environ.get("KOMMUNRAPPORT_FELSOK"):
+        message += "\n" + "".join(traceback.format_exception(error))
+    return KommunrapportError(
+        message,
+        Location(file) if file else None,
+        "Det här är ett fel i kommunrapport, inte i dina filer. Skicka hela meddelandet (och "
+        "gärna filen som nämns) till dem som underhåller verktyget. Andra paket påverkas inte.",
     )

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from ..build.cache import unchanged_build
 from ..build.scheduler import Scheduler, Share, available_cores
-from ..errors import Findings, KommunrapportError, Severity, strict_failure
+from ..errors import Findings, KommunrapportError, Severity, internal_error, strict_failure
 from ..formats import FORMATS
 from ..project.paths import display_path
+from ..project.source_files import last_read
 from .common import (
     add_packages_argument,
     add_root_argument,
@@ -104,6 +105,20 @@ def build_one(job: BuildJob, emit: Callable[[bool, str], None], share: Share) ->
             emit(False, text)
 
     say(f"Bygger {job.package_dir.name} …")
+    try:
+        return _build_one(job, emit, share, outcome, say)
+    except Exception as error:  # a bug: reported for this package, the others still build
+        failure = internal_error(error, job.package_dir.name, last_read(job.package_dir))
+        return _report_failure(failure, job, Outcome(), emit)
+
+
+def _build_one(
+    job: BuildJob,
+    emit: Callable[[bool, str], None],
+    share: Share,
+    outcome: Outcome,
+    say: Callable[[str], None],
+) -> Outcome:
     # Unchanged sources: reuse the outputs without importing the pipeline at all (hashing the
     # sources is all an unchanged rebuild costs).
     cached = unchanged_build(job.package_dir, job.output, job.formats) if job.use_cache else None

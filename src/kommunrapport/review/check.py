@@ -13,9 +13,10 @@ from pathlib import Path
 
 from ..build.package_builder import PackageBuilder
 from ..build.package_checks import PACKAGE_CHECKS
-from ..errors import Finding, Findings, KommunrapportError, Severity
+from ..errors import Finding, Findings, KommunrapportError, Severity, internal_error
 from ..formats import FORMATS
 from ..project.package import load_package
+from ..project.source_files import last_read
 
 STOP_CODE = "build-error"
 
@@ -47,7 +48,18 @@ def error_finding(error: KommunrapportError) -> Finding:
 def check_package(
     package_dir: Path, formats: tuple[str, ...] = FORMATS, root: Path | None = None
 ) -> CheckResult:
-    """Build every document of the package in memory and collect what the build reports."""
+    """Build every document of the package in memory and collect what the build reports. An
+    unexpected error (a bug) is reported as "internt fel" for this package alone."""
+    try:
+        return _check_package(package_dir, formats, root)
+    except Exception as error:
+        result = CheckResult(package_dir.name)
+        failure = internal_error(error, package_dir.name, last_read(package_dir))
+        result.findings.add(error_finding(failure))
+        return result
+
+
+def _check_package(package_dir: Path, formats: tuple[str, ...], root: Path | None) -> CheckResult:
     result = CheckResult(package_dir.name)
     try:
         package = load_package(package_dir, root)
