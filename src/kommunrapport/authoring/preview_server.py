@@ -12,11 +12,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+import socket
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -25,8 +26,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..build.package_builder import PackageBuilder
-from ..errors import KommunrapportError
+from ..errors import KommunrapportError, internal_error
 from ..project.package import builtin_templates_dir, load_package, repository_root_for
+from ..project.source_files import last_read
 
 VERSION_PATH = "/__kommunrapport/version"
 IGNORED_DIRS = {"output", ".git", "__pycache__", "node_modules"}
@@ -192,6 +194,26 @@ def inject(page: bytes, version: int, interval_ms: int, extra: str = "") -> byte
     return text.encode("utf-8")
 
 
+IDLE_SECONDS = 10
+FORBIDDEN_HOST = "Okänd adress i Host; öppna förhandsvisningen via sin egen adress."
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """The values of a request's Host header that name this server. A name that merely
+    resolves to its address (DNS rebinding) is not among them: only the address itself,
+    'localhost' for the local machine, and the machine's own names when bound to all."""
+    names = {host.lower(), f"[{host.lower()}]"}
+    if host in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "::"):
+        names |= {"127.0.0.1", "localhost", "[::1]"}
+    if host in ("0.0.0.0", "::"):
+        with contextlib.suppress(OSError):
+            names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+            for info in socket.getaddrinfo(socket.gethostname(), None):
+                address = str(info[4][0]).lower()
+                names |= {address, f"[{address}]"}
+    return {name for base in names for name in (base, f"{base}:{port}")}
+
+
 class PreviewServer:
     """Builds a package's HTML in memory, rebuilds on changes and serves it on localhost."""
 
@@ -221,6 +243,7 @@ class PreviewServer:
                 hint="Porten används kanske redan; välj en annan med --port, t.ex. --port 8001.",
             ) from None
         self.httpd.daemon_threads = True
+        self.allowed_hosts = allowed_hosts(host, self.httpd.server_address[1])
 
     @property
     def url(self) -> str:
@@ -240,8 +263,9 @@ class PreviewServer:
             state.warnings = [str(f) for f in builder.findings]
         except KommunrapportError as error:
             state.error = str(error)
-        except Exception:  # the preview must survive anything a half-saved file can cause
-            state.error = "Internt fel i kommunrapport:\n" + traceback.format_exc(limit=8)
+        except Exception as error:  # the preview survives anything a half-saved file can cause
+            failure = internal_error(error, self.package_id, last_read(self.package_dir))
+            state.error = str(failure)
         state.seconds = time.perf_counter() - started
         with self._lock:
             state.version = self.state.version + 1
@@ -309,8 +333,17 @@ class PreviewServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = IDLE_SECONDS  # a connection that sends nothing is closed
+
             def do_GET(self) -> None:
-                status, content_type, body = server.response(urlsplit(self.path).path)
+                host = (self.headers.get("Host") or "").strip().lower()
+                status: int
+                if host not in server.allowed_hosts:
+                    # another name for this address: a web page trying DNS rebinding
+                    status, content_type = HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8"
+                    body = FORBIDDEN_HOST.encode("utf-8")
+                else:
+                    status, content_type, body = server.response(urlsplit(self.path).path)
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))

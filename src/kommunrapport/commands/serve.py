@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("package", metavar="PAKET", help="paket-id under content/ eller sökväg")
     parser.add_argument(
-        "--port", type=int, default=8000, help="port (standard: 8000; 0 = välj en ledig)"
+        "--port", type=_port, default=8000, help="port (standard: 8000; 0 = välj en ledig)"
     )
     parser.add_argument(
         "--host",
@@ -39,6 +39,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _port(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"porten ska vara ett heltal 0–65535, inte {value!r}")
+    return number
+
+
 def run(args: argparse.Namespace) -> int:
     from ..authoring.preview_server import PreviewServer
     from ..project.package import locate_package
@@ -47,6 +57,12 @@ def run(args: argparse.Namespace) -> int:
         print(message, flush=True)
 
     package_dir = locate_package(args.package, args.root.resolve())
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        say(
+            f"VARNING: servern lyssnar på {args.host} och nås från andra datorer i nätverket. "
+            "Utkasten syns för alla som når datorn; använd standardadressen 127.0.0.1 om du "
+            "bara vill se dem själv."
+        )
     server = PreviewServer(package_dir, args.host, args.port, args.interval, say)
     server.start()
     say(f"Förhandsvisning av {package_dir.name} på {server.url}  (avsluta med Ctrl+C)")
