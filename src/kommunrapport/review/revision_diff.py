@@ -13,6 +13,7 @@ The result prints as text for the terminal or as Markdown for a pull-request com
 from __future__ import annotations
 
 import difflib
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -259,8 +260,24 @@ def format_text(diff: RevisionDiff) -> str:
 
 
 # -- Markdown for a pull request ------------------------------------------------------------
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|~:.=-])")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\v\f]")
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text from the sources as inert Markdown for a pull-request comment: one line, no
+    syntax (links, emphasis, table pipes, headings, HTML, autolinks), and no @mention or
+    #reference that GitHub would turn into a notification or a link."""
+    text = _LINE_BREAKS.sub(" ", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    return text.replace("@", "@\u200b").replace("#", "#\u200b")
+
+
+def _fence(lines: list[str]) -> str:
+    """A code fence longer than any run of backticks in ``lines``."""
+    longest = max((len(run) for line in lines for run in re.findall("`+", line)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _md_code(text: str) -> str:
@@ -280,7 +297,7 @@ def format_markdown(diff: RevisionDiff) -> str:
         status = {"nytt": " (nytt paket)", "borttaget": " (paketet är borttaget)"}.get(
             package.status, ""
         )
-        out += ["", f"### {package.package_id}{status}"]
+        out += ["", f"### {_md_cell(package.package_id)}{status}"]
         for problem in package.problems:
             out += ["", f"> **OBS:** {_md_cell(problem)}"]
         if package.sheets:
@@ -316,15 +333,16 @@ def format_markdown(diff: RevisionDiff) -> str:
                     f"Rubrik: ~~{_md_cell(section.old_title)}~~ → {_md_cell(section.title)}",
                 ]
             if section.changes:
-                out += ["", "```diff"]
+                lines = []
                 for change in section.changes:
-                    out += [f"- {s}" for s in change.removed]
-                    out += [f"+ {s}" for s in change.added]
-                out.append("```")
+                    lines += [f"- {_LINE_BREAKS.sub(' ', s)}" for s in change.removed]
+                    lines += [f"+ {_LINE_BREAKS.sub(' ', s)}" for s in change.added]
+                fence = _fence(lines)
+                out += ["", f"{fence}diff", *lines, fence]
     text = "\n".join(out).replace("\n\n\n", "\n\n") + "\n"
     if len(text) > MAX_MARKDOWN:
         text = text[: text.rfind("\n", 0, MAX_MARKDOWN)]
-        if text.count("```") % 2:
-            text += "\n```"
+        if text.count("\n```") % 2:
+            text += "\n" + _fence(text.splitlines())
         text += "\n\n*… listan är för lång för en kommentar; kör `kommunrapport diff` lokalt.*\n"
     return text
