@@ -23,6 +23,7 @@ from ..project.source_files import check_image
 from .anchors import Anchors
 from .assemble import SECTION_CLASS
 from .pandoc_ast import Node, attr_value, get_attr, map_blocks, span, stringify, walk_inlines
+from .raw_html import RawHtmlBalance
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 SECNO_CLASS = "secno"
@@ -74,11 +75,13 @@ class DocumentStructurer:
         unnumbered: bool = False,
     ) -> list[Node]:
         out: list[Node] = []
+        balance = RawHtmlBalance()
         for node in blocks:
             kind = node.get("t")
             if kind == "Div" and SECTION_CLASS in node["c"][0][1]:
                 a = node["c"][0]
-                level = int(attr_value(a, "data-level") or 0)
+                level_text = attr_value(a, "data-level") or "0"
+                level = min(int(level_text), 6) if level_text.isdigit() else 0
                 inner_source = attr_value(a, "data-source") or source
                 inner_unnumbered = unnumbered or attr_value(a, "data-unnumbered") == "1"
                 out.extend(
@@ -94,11 +97,13 @@ class DocumentStructurer:
                 if source and not attr_value(a, "data-source"):
                     a[2].append(["data-source", source])
                 node["c"][0] = level
+            balance.feed(node)
             self._sanitize_block(node, source)
             if node.get("t") == "RawBlock":
                 continue
             self.anchors.mark(node, source)
             out.append(node)
+        balance.check(source)
         return out
 
     # -- safety ---------------------------------------------------------------------------

@@ -13,7 +13,10 @@ from ..errors import KommunrapportError
 
 # No automatic ids: structure.py gives headings ASCII ids short enough for Word bookmarks
 # (at most 40 characters; a longer name is cut and its PAGEREF fields break).
-MARKDOWN_FORMAT = "markdown+east_asian_line_breaks-tex_math_dollars-raw_tex-auto_identifiers"
+MARKDOWN_FORMAT = (
+    "markdown+east_asian_line_breaks-tex_math_dollars-raw_tex-auto_identifiers"
+    "-native_divs-native_spans"  # <div> and <span> are raw HTML: removed, and checked for balance
+)
 
 
 @cache
