@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -297,6 +297,9 @@ class TableSpec(Model):
     )
 
 
+ChartSide = Annotated[float, Field(ge=2, le=30)]
+
+
 class ChartSpec(Model):
     """A chart drawn from a table view with matplotlib."""
 
@@ -367,10 +370,10 @@ class ChartSpec(Model):
         examples=["Ekonomisystemet"],
         json_schema_extra=TEMPLATE,
     )
-    size: tuple[float, float] = Field(
+    size: tuple[ChartSide, ChartSide] = Field(
         (16.0, 8.0),
         alias="storlek_cm",
-        description="Bredd och höjd i centimeter.",
+        description="Bredd och höjd i centimeter, vardera 2–30 (ett diagram ryms på en A4).",
         examples=[[16, 8]],
     )
 

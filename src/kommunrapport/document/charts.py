@@ -16,8 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location
-from ..project.user_cache import cache_dir, write_quietly
+from ..errors import KommunrapportError, Location
+from ..project.user_cache import cache_dir, read_verified, write_verified
 from ..text.swedish_format import NumberStyle, format_number, format_percent
 from .blocks import RenderContext
 from .ooxml import paragraph, text_run
@@ -67,6 +67,8 @@ def matplotlib_version() -> str:
     return matplotlib.__version__
 
 
+MAX_CATEGORIES = 200
+MAX_SERIES = 20
 PALETTE = ["#1f3a5f", "#c75b12", "#2e7d5b", "#7a4e9c", "#8a6d00", "#b0283f"]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
@@ -110,6 +112,7 @@ class ChartBlock:
         return format_number(value, self.data.decimals, style=self.style)
 
     def figure(self) -> Any:
+        self._check_size()
         width, height = self.size_cm
         plt = pyplot()
         fig, ax = plt.subplots(figsize=(width * CM, height * CM), dpi=100)
@@ -212,16 +215,34 @@ class ChartBlock:
         """Extra facts a subclass's figure depends on (its own data), for the cache key."""
         return []
 
+    def _check_size(self) -> None:
+        """Nothing to draw, or more than a chart can show, is an error (not a traceback or a
+        minute of drawing)."""
+        categories, series = self.data.categories, self.data.series
+        if not categories or not series:
+            raise KommunrapportError(
+                "diagrammet har inga värden att visa",
+                self.location,
+                "Kontrollera tabellen diagrammet ritas från och dess kategorier och serier.",
+            )
+        if len(categories) > MAX_CATEGORIES or len(series) > MAX_SERIES:
+            raise KommunrapportError(
+                f"diagrammet har {len(categories)} kategorier och {len(series)} serier; högst "
+                f"{MAX_CATEGORIES} och {MAX_SERIES} går att läsa i ett diagram",
+                self.location,
+                "Välj färre kategorier med kategorier: eller dela upp diagrammet.",
+            )
+
     def images(self) -> tuple[bytes, bytes]:
-        """(SVG, PNG), drawn once from one figure; reused from ``cache_dir`` if possible."""
+        """(SVG, PNG), drawn once from one figure; reused from ``cache_dir`` if the entry is
+        whole (its SHA-256 matches)."""
         if self._images is not None:
             return self._images
-        key = self._cache_key()
-        cached = (
-            [self.cache_dir / f"{key}.{ext}" for ext in ("svg", "png")] if (self.cache_dir) else []
-        )
-        if cached and all(path.is_file() for path in cached):
-            self._images = (cached[0].read_bytes(), cached[1].read_bytes())
+        entry = self.cache_dir / f"{self._cache_key()}.diagram" if self.cache_dir else None
+        stored = read_verified(entry) if entry else None
+        if stored is not None and len(stored) > 8:
+            length = int.from_bytes(stored[:8], "big")
+            self._images = (stored[8 : 8 + length], stored[8 + length :])
             return self._images
         fig = self.figure()
         plt = pyplot()
@@ -230,8 +251,9 @@ class ChartBlock:
         fig.savefig(png, format="png", dpi=200, metadata={"Software": None})
         plt.close(fig)
         self._images = (svg.getvalue(), png.getvalue())
-        for path, data in zip(cached, self._images, strict=False):
-            write_quietly(path, data)
+        if entry is not None:
+            svg_bytes = self._images[0]
+            write_verified(entry, len(svg_bytes).to_bytes(8, "big") + svg_bytes + self._images[1])
         return self._images
 
     def svg(self) -> bytes:

@@ -8,6 +8,7 @@ simply skipped: it only makes builds faster, never different.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -32,3 +33,25 @@ def write_quietly(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError:
         pass
+
+
+_MAGIC = b"KRCACHE1"
+
+
+def write_verified(path: Path, data: bytes) -> None:
+    """Store a cache entry with a SHA-256 of its content (see :func:`read_verified`)."""
+    write_quietly(path, _MAGIC + hashlib.sha256(data).digest() + data)
+
+
+def read_verified(path: Path) -> bytes | None:
+    """A cache entry's content if it is there and its SHA-256 matches, else None: a damaged,
+    cut-short or planted entry is never used."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(_MAGIC) + 32
+    payload = data[head:]
+    if not data.startswith(_MAGIC) or hashlib.sha256(payload).digest() != data[len(_MAGIC) : head]:
+        return None
+    return payload

@@ -296,6 +296,9 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         given: Callable[[Any], Any] | None = kwargs.pop("finalize", None)
+        # No constant folding at compile time: it would run filters and operators outside these
+        # limits, and write values such as nan or inf into the code, where they are names.
+        kwargs.setdefault("optimized", False)
         super().__init__(*args, **kwargs)
         if given is None:
             self.finalize = self.finalize_output

@@ -38,7 +38,7 @@ from jinja2.loaders import split_template_path
 from ..errors import KommunrapportError, Location
 from ..project.frontmatter import split_front_matter
 from ..project.source_files import SourceFiles, TemplateFolders, real_path
-from ..project.user_cache import cache_dir, write_quietly
+from ..project.user_cache import cache_dir, read_verified, write_verified
 from . import sandbox
 from .markdown_text import as_markdown, markdown_value, settle_values
 from .sandbox import LimitedSandbox, TemplateLimit, render_budget
@@ -79,7 +79,6 @@ def _unchanged(path: Path, mtime: float) -> bool:
 
 
 # -- compiled templates between builds ------------------------------------------------------------
-_MAGIC = b"KRJINJA1"
 # compiled code depends on Jinja's version and on the environment settings in these modules
 _CODE_KEY = hashlib.sha256(
     Path(__file__).read_bytes() + Path(sandbox.__file__).read_bytes() + jinja2.__version__.encode()
@@ -98,13 +97,8 @@ class VerifiedBytecodeCache(BytecodeCache):
         return self.folder / f"{bucket.key}.kbc"
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            data = self._path(bucket).read_bytes()
-        except OSError:
-            return
-        payload = data[len(_MAGIC) + 32 :]
-        digest = data[len(_MAGIC) : len(_MAGIC) + 32]
-        if not data.startswith(_MAGIC) or hashlib.sha256(payload).digest() != digest:
+        payload = read_verified(self._path(bucket))
+        if payload is None:
             return
         try:
             bucket.bytecode_from_string(payload)
@@ -112,8 +106,7 @@ class VerifiedBytecodeCache(BytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        payload = bucket.bytecode_to_string()
-        write_quietly(self._path(bucket), _MAGIC + hashlib.sha256(payload).digest() + payload)
+        write_verified(self._path(bucket), bucket.bytecode_to_string())
 
 
 def _bytecode_cache() -> VerifiedBytecodeCache | None:
@@ -305,6 +298,8 @@ def _translate(
 
 
 def _located(exc: KommunrapportError, where: Location) -> KommunrapportError:
+    if exc.hint is None:
+        exc.hint = "Kontrollera uttrycket i {{ … }} på raden."
     if not exc.location.file:
         exc.location = where
     elif where.file and where.file != exc.location.file and "(i " not in exc.message:
