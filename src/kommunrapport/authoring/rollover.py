@@ -30,19 +30,19 @@ The new package is a copy of the old one, with the period moved on:
 from __future__ import annotations
 
 import calendar
+import os
 import re
 import shutil
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
-from ..data.workbook import RESERVED
-from ..errors import KommunrapportError, Location
+from ..data.workbook import RESERVED, normalize, open_for_editing
+from ..data.xlsx_stream import is_formula
+from ..errors import KommunrapportError
 from ..project.frontmatter import FENCE
 from ..project.package import CONFIG_NAME, load_package
+from ..project.source_files import SourceFiles, read_own_text
 from ..project.yaml_lines import load_yaml_file
 
 YEAR = re.compile(r"(?<![\d])((?:19|20)\d\d)(?![\d])")
@@ -66,10 +66,8 @@ class RolloverReport:
     notes: list[str] = field(default_factory=list)
 
 
-def _normalize(header: Any) -> str:
-    if isinstance(header, float) and header.is_integer():
-        header = int(header)
-    return " ".join(str(header).split()).lower() if header is not None else ""
+def normalize_header(header: Any) -> str:
+    return normalize(header) if header is not None else ""
 
 
 class YearShifter:
@@ -213,16 +211,12 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _is_formula(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("=")
-
-
 def roll_sheet(sheet: Any, shifter: YearShifter, where: str) -> list[str]:
     """Shift the year columns of one sheet and empty the old period's figures."""
     if sheet.max_row < 1 or sheet.max_column < 1:
         return []
     headers = {c: sheet.cell(1, c).value for c in range(1, sheet.max_column + 1)}
-    by_name = {_normalize(h): c for c, h in headers.items() if h not in (None, "")}
+    by_name = {normalize_header(h): c for c, h in headers.items() if h not in (None, "")}
     old_values = {c: _column_values(sheet, c) for c in headers}
     old_year = str(shifter.old_year)
     reserved = set(RESERVED)
@@ -230,13 +224,13 @@ def roll_sheet(sheet: Any, shifter: YearShifter, where: str) -> list[str]:
     emptied: list[str] = []
     moved: list[str] = []
     for column, header in headers.items():
-        name = _normalize(header)
+        name = normalize_header(header)
         if not name or name in reserved:
             continue
         years = shifter.years_in(str(header if not isinstance(header, float) else int(header)))
         if years:
             new_header = shifter.shift_header(header)
-            new_name = _normalize(new_header)
+            new_name = normalize_header(new_header)
             source = by_name.get(new_name)
             if source is None and old_year in new_name.split():
                 # "Utfall 2022" in the new sheet: the old sheet's "Utfall" (without a year)
@@ -251,7 +245,7 @@ def roll_sheet(sheet: Any, shifter: YearShifter, where: str) -> list[str]:
             moved.append(f"{header} → {new_header}")
             if source is None:
                 emptied.append(str(new_header))
-            elif _normalize(headers[source]) == new_name:
+            elif normalize_header(headers[source]) == new_name:
                 filled.append(str(new_header))
             else:
                 filled.append(f"{new_header} (från {headers[source]})")
@@ -273,7 +267,7 @@ def roll_sheet(sheet: Any, shifter: YearShifter, where: str) -> list[str]:
             cell = sheet.cell(row, column)
             if (
                 _is_number(cell.value)
-                or _is_formula(cell.value)
+                or is_formula(cell.value)
                 or (name in CLEARED_TEXT_COLUMNS and cell.value not in (None, ""))
             ):
                 cell.value = None
@@ -298,7 +292,7 @@ def table_sheets(package_dir: Path) -> set[tuple[str, str]]:
         path = package_dir / name
         if not path.is_file():
             continue
-        data = load_yaml_file(path, str(path)).data or {}
+        data = load_yaml_file(path, path.name).data or {}
         if key is not None:
             data = data.get(key) or {} if isinstance(data, dict) else {}
         if isinstance(data, dict):
@@ -316,16 +310,7 @@ def roll_workbook(
     path: Path, shifter: YearShifter, display: str, sheets: set[str] | None = None
 ) -> list[str]:
     """Roll the sheets named in ``sheets`` (lower case; None: every sheet) of a workbook."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(path)
-    except Exception as exc:
-        raise KommunrapportError(
-            f"arbetsboken kan inte läsas: {exc}",
-            Location(display),
-            "Spara filen i Excel-format (.xlsx) och försök igen.",
-        ) from None
+    workbook = open_for_editing(path, display)
     notes: list[str] = []
     for sheet in workbook.worksheets:
         if sheets is not None and " ".join(sheet.title.split()).lower() not in sheets:
@@ -349,6 +334,13 @@ def _copy_package(old_dir: Path, new_dir: Path) -> None:
     def ignore(folder: str, names: list[str]) -> set[str]:
         return {n for n in names if n in SKIPPED or n.startswith("~$") or n.startswith(".~lock")}
 
+    # every link must stay inside the package: the copy holds the content of what it points to
+    files = SourceFiles.for_package(old_dir, old_dir.parent)
+    for current, dirs, names in os.walk(old_dir):
+        for name in [*dirs, *names]:
+            path = Path(current, name)
+            if path.is_symlink():
+                files.check(path)
     shutil.copytree(old_dir, new_dir, ignore=ignore)
 
 
@@ -378,7 +370,7 @@ def rollover_package(
         for name in CONFIG_FILES:
             path = new_dir / name
             if path.is_file():
-                text = path.read_text(encoding="utf-8")
+                text = read_own_text(path, old_package.display(old_dir / name))
                 path.write_text(
                     shift_config_text(text, shifter, new_year, report.notes), encoding="utf-8"
                 )
@@ -390,7 +382,7 @@ def rollover_package(
             relative = path.relative_to(new_dir)
             if relative.parts[0] == "templates" or path.name.lower() == "readme.md":
                 continue
-            text = path.read_text(encoding="utf-8")
+            text = read_own_text(path, old_package.display(old_dir / relative))
             shifted = shift_front_matter(text, shifter)
             if not keep_text:
                 shifted = retire_text(shifted, old_year, new_year)

@@ -11,115 +11,88 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import warnings
 import weakref
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from ..errors import Findings, KommunrapportError, Location
 from ..project.source_files import SourceFiles, find_control_character
+from .sheets import (  # noqa: F401  (re-exported: the place callers look)
+    RESERVED,
+    CellValue,
+    Sheet,
+    SheetCells,
+    SheetRow,
+    attribute_name,
+    describe,
+    is_number,
+    normalize,
+)
 from .xlsx_stream import (
     MAX_COLUMNS,
     MAX_ROWS,
     StreamedCell,
+    check_archive,
     open_book,
     sheet_notes,
     sheet_tables,
     stream_cells,
 )
 
-RESERVED = (
-    "id",
-    "rad",
-    "nivå",
-    "typ",
-    "förälder",
-    "summerar",
-    "stil",
-    "not",
-    "decimaler",
-    "radenhet",
-)
 
-
-def normalize(name: Any) -> str:
-    """Header text as a lookup key: trimmed, lower case, inner whitespace collapsed."""
-    if isinstance(name, float) and name.is_integer():
-        name = int(name)
-    return " ".join(str(name).split()).lower()
-
-
-def attribute_name(name: str) -> str:
-    """A column as a template attribute: 'Utfall period' → 'utfall_period'."""
-    return normalize(name).replace(" ", "_").replace("-", "_").replace("%", "procent")
-
-
-@dataclass(frozen=True)
-class CellValue:
-    """One cell of a sheet: its place, its value (a formula's last calculated value) and the
-    formula itself, if any."""
-
-    row: int
-    column: int
-    value: Any  # int, float, str, date or None
-    formula: str | None = None
-
-    @property
-    def ref(self) -> str:  # "D7"
-        return f"{get_column_letter(self.column)}{self.row}"
-
-
-@dataclass
-class SheetRow:
-    excel_row: int
-    cells: dict[str, CellValue]  # normalized header → value
-
-    def get(self, key: str) -> Any:
-        cell = self.cells.get(key)
-        return cell.value if cell else None
-
-    def ref(self, key: str) -> str | None:
-        cell = self.cells.get(key)
-        return cell.ref if cell else None
-
-
-@dataclass
-class Sheet:
-    """One table of data: headers in order and the rows under them."""
-
-    workbook: str  # as the user sees it, e.g. content/x/data/ekonomi.xlsx
-    name: str
-    headers: list[str]  # as written
-    rows: list[SheetRow] = field(default_factory=list)
-
-    @property
-    def keys(self) -> list[str]:
-        return [normalize(h) for h in self.headers]
-
-    def location(self, cell: str | None = None, row: int | None = None) -> Location:
-        return Location(self.workbook, sheet=self.name, cell=cell, row=row)
-
-    def has_column(self, name: str) -> bool:
-        return normalize(name) in self.keys
-
-    def column_key(self, name: str, used_at: Location | None = None) -> str:
-        key = normalize(name)
-        if key in self.keys:
-            return key
-        close = difflib.get_close_matches(key, self.keys, n=1)
-        hint = (
-            f"Menade du '{self.headers[self.keys.index(close[0])]}'?"
-            if close
-            else f"Kolumnerna är: {', '.join(str(h) for h in self.headers)}."
-        )
+def read_all_cells(path: Path, shown: str) -> list[SheetCells]:
+    """Every sheet's non-empty cells in workbook order, row by row, left to right; a formula
+    cell carries its formula and the value Excel last calculated (None if never calculated).
+    Read with the same bounds as a build's sheets."""
+    if not path.is_file():
         raise KommunrapportError(
-            f"kolumnen {name!r} finns inte i blad {self.name} ({self.workbook})",
-            used_at or self.location(),
-            hint,
+            "arbetsboken finns inte", Location(shown), "Kontrollera filnamnet."
         )
+    book = open_book(path, shown)
+    try:
+        return [
+            SheetCells(
+                title,
+                [
+                    CellValue(c.row, c.column, c.value, c.formula)
+                    for row in stream_cells(book, title, shown, keep_blank_text=True)
+                    for c in row
+                ],
+            )
+            for title in book.sheetnames
+        ]
+    finally:
+        book.close()
+
+
+def open_for_editing(path: Path, shown: str) -> Any:
+    """A whole workbook that can be changed and saved (``new --från``), after the same bounds
+    checks as a read: the zip's size, and each sheet's used range."""
+    check_archive(path, shown)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = load_workbook(path)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise KommunrapportError(
+            f"arbetsboken kan inte läsas: {exc}",
+            Location(shown),
+            "Spara filen i Excel-format (.xlsx) och försök igen.",
+        ) from None
+    for sheet in book.worksheets:
+        if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
+            corner = f"{get_column_letter(sheet.max_column)}{sheet.max_row}"
+            raise KommunrapportError(
+                f"bladet går ända till cell {corner}, långt utanför en rapporttabell",
+                Location(shown, sheet=sheet.title, cell=corner),
+                "Ta bort innehåll och formatering långt ner eller långt till höger i bladet.",
+            )
+    return book
 
 
 def _clean(value: Any, display: str = "", sheet: str = "", cell: Any = None) -> Any:
@@ -336,16 +309,6 @@ def _headers(
             )
         headers.append(label.strip())
     return headers
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def describe(value: Any) -> str:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
 def _bounds(ref: str) -> tuple[int, int, int, int]:

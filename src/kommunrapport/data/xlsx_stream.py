@@ -169,7 +169,9 @@ def _formula_text(raw: Any) -> str | None:
     return raw if is_formula(raw) else None
 
 
-def stream_cells(book: Any, title: str, shown: str) -> Iterator[list[StreamedCell]]:
+def stream_cells(
+    book: Any, title: str, shown: str, keep_blank_text: bool = False
+) -> Iterator[list[StreamedCell]]:
     """The sheet's rows in order, each as its non-empty cells (value, and formula if any).
 
     Stops with a located error at the first value outside the bounds."""
@@ -186,7 +188,10 @@ def stream_cells(book: Any, title: str, shown: str) -> Iterator[list[StreamedCel
                 value = cell.get("value")
                 if value is None and formula is None:
                     continue
-                if isinstance(value, str) and not value.strip() and formula is None:
+                if value == "" and formula is None:
+                    continue
+                blank = isinstance(value, str) and not value.strip()
+                if blank and formula is None and not keep_blank_text:
                     continue
                 column = cell["column"]
                 count += 1

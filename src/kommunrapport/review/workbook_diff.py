@@ -17,8 +17,9 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from ..data.workbook import SheetCells
 from ..text.swedish_format import format_number
-from .xlsx_text import SheetCells, read_workbook
+from .xlsx_text import read_workbook
 
 KEY_HEADERS = ("id", "rad")
 LABEL_HEADER = "rad"

@@ -15,103 +15,19 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-
-from ..errors import KommunrapportError, Location
+from ..data.workbook import CellValue, SheetCells, read_all_cells
 
 _PLAIN_SHEET_NAME = re.compile(r"^[A-Za-z_ÅÄÖåäö][\wÅÄÖåäö.]*$")
 
 
-@dataclass(frozen=True)
-class CellValue:
-    """One non-empty cell: its value (cached value for a formula) and its formula, if any."""
-
-    row: int
-    column: int
-    value: Any
-    formula: str | None = None
-
-    @property
-    def reference(self) -> str:
-        return f"{get_column_letter(self.column)}{self.row}"
-
-
-@dataclass
-class SheetCells:
-    name: str
-    cells: list[CellValue]
-
-    def rows(self) -> dict[int, dict[int, CellValue]]:
-        """Cells grouped by row number, then by column number."""
-        grouped: dict[int, dict[int, CellValue]] = {}
-        for cell in self.cells:
-            grouped.setdefault(cell.row, {})[cell.column] = cell
-        return grouped
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value == "")
-
-
-def _is_formula(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("=") and len(value) > 1
-
-
-def _iter_values(sheet: Any) -> Iterator[tuple[int, int, Any]]:
-    for row_index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        for column_index, value in enumerate(row, start=1):
-            if not _is_empty(value):
-                yield row_index, column_index, value
-
-
 def read_workbook(path: Path, display: str | None = None) -> list[SheetCells]:
-    """Every sheet's non-empty cells in workbook order, row by row, left to right.
-
-    A formula cell carries both the formula and the value Excel last calculated (None when the
-    file was written by a program that does not calculate, e.g. openpyxl).
-    """
-    shown = display or str(path)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
-            formulas = load_workbook(path, read_only=True, data_only=False)
-            cached = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise KommunrapportError(
-            "arbetsboken finns inte", Location(shown), "Kontrollera filnamnet."
-        ) from None
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
-        raise KommunrapportError(
-            f"filen kan inte läsas som en Excel-arbetsbok (.xlsx): {exc}",
-            Location(shown),
-            "Spara filen i Excel-format (.xlsx). Är den en Git LFS-pekare? Kör 'git lfs pull'.",
-        ) from None
-    try:
-        sheets: list[SheetCells] = []
-        for name in formulas.sheetnames:
-            values = {(r, c): v for r, c, v in _iter_values(cached[name])}
-            cells: list[CellValue] = []
-            for row, column, raw in _iter_values(formulas[name]):
-                if not isinstance(raw, str) and isinstance(getattr(raw, "text", None), str):
-                    raw = raw.text  # an array formula
-                if _is_formula(raw):
-                    cells.append(CellValue(row, column, values.get((row, column)), raw))
-                else:
-                    cells.append(CellValue(row, column, raw))
-            sheets.append(SheetCells(name, cells))
-        return sheets
-    finally:
-        formulas.close()
-        cached.close()
+    """Every sheet's non-empty cells (data.workbook reads them, with its bounds)."""
+    return read_all_cells(path, display or str(path))
 
 
 def sheet_reference(name: str) -> str:
@@ -148,7 +64,7 @@ def format_value(value: Any) -> str:
 
 
 def cell_line(sheet: str, cell: CellValue) -> str:
-    text = f"{sheet_reference(sheet)}!{cell.reference} = "
+    text = f"{sheet_reference(sheet)}!{cell.ref} = "
     if cell.formula is None:
         return text + format_value(cell.value)
     if cell.value is None:
