@@ -6,6 +6,7 @@ import os
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ..errors import KommunrapportError, Location
 from ..project.config import DocumentSpec
 from ..text.swedish_format import format_date
 from .package_context import PackageContext
@@ -13,10 +14,18 @@ from .package_context import PackageContext
 
 def build_timestamp(config_date: date) -> datetime:
     """``SOURCE_DATE_EPOCH`` if set, else the report's date: never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
-    return datetime(config_date.year, config_date.month, config_date.day)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime(config_date.year, config_date.month, config_date.day)
+    # 1980-01-01 … 2099-12-31: the dates a DOCX (a zip) and a PDF can carry
+    if not epoch.isdigit() or not 315_532_800 <= int(epoch) < 4_102_444_800:
+        raise KommunrapportError(
+            f"SOURCE_DATE_EPOCH={epoch!r} är inte en tidpunkt mellan 1980 och 2099",
+            Location("SOURCE_DATE_EPOCH"),
+            "Ange sekunder sedan 1970-01-01 (t.ex. git log -1 --format=%ct) eller ta bort "
+            "variabeln; då används rapportens datum.",
+        )
+    return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
 
 
 def cover_rows(shared: PackageContext) -> list[tuple[str, str]]:

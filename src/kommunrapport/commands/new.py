@@ -10,6 +10,16 @@ from ..project.paths import display_path
 from .common import add_root_argument
 
 
+def _year(value: str) -> int:
+    try:
+        year = int(value)
+    except ValueError:
+        year = 0
+    if not 1990 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"ange ett år mellan 1990 och 2100, inte {value!r}")
+    return year
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "new",
@@ -43,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--kommun", dest="municipality", help="t.ex. 'Kalmar kommun'")
     parser.add_argument("--nämnd", dest="committee", help="t.ex. Kommunstyrelsen")
     parser.add_argument(
-        "--år", dest="year", type=int, help="rapportens år (med --från: standard året efter)"
+        "--år", dest="year", type=_year, help="rapportens år (med --från: standard året efter)"
     )
     parser.add_argument(
         "--månader",

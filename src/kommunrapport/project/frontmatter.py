@@ -32,6 +32,7 @@ def split_front_matter(text: str, display: str) -> MarkdownSource:
                 raise KommunrapportError(
                     "inledningen (front matter) ska bestå av fält på formen 'nyckel: värde'",
                     Location(display, line=2),
+                    "Skriv ett fält per rad mellan raderna '---', t.ex. 'rubrik: Ekonomi'.",
                 )
             body = "\n" * (index + 1) + "".join(lines[index + 1 :])
             return MarkdownSource(parsed, body)
