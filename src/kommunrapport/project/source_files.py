@@ -33,6 +33,14 @@ _LINK_HINT = (
 )
 
 
+_LAST_READ: dict[str, str] = {}  # package folder → the last file read for it (for "internt fel")
+
+
+def last_read(package_dir: Path) -> str | None:
+    """The last file read for a package: where an unexpected error most likely came from."""
+    return _LAST_READ.get(os.path.realpath(package_dir))
+
+
 def real_path(path: Path) -> Path:
     """``path`` with every symlink and ``..`` resolved (the path need not exist)."""
     return Path(os.path.realpath(path))
@@ -112,6 +120,7 @@ class SourceFiles:
                 f"filen {shown} finns inte", where, "Skapa filen eller rätta sökvägen."
             )
         real = real_path(path)
+        _LAST_READ[str(self.allowed[0])] = shown
         try:
             with open(real, "rb") as stream:
                 size = os.fstat(stream.fileno()).st_size
