@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import string
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import Findings, KommunrapportError, Location
@@ -22,8 +23,8 @@ _FORMATTER = string.Formatter()
 class Labels(dict[str, str]):
     """A mapping of label keys to text; a missing key is a clear error, not a silent blank."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, labels: Mapping[str, str] | None = None) -> None:
+        super().__init__(labels or {})
         self.sources: dict[str, Location] = {}
 
     def __missing__(self, key: str) -> str:

@@ -120,7 +120,7 @@ class SourceFiles:
                 f"filen {shown} finns inte", where, "Skapa filen eller rätta sökvägen."
             )
         real = real_path(path)
-        _LAST_READ[str(self.allowed[0])] = shown
+        _LAST_READ[os.path.realpath(self.package_dir)] = shown
         try:
             with open(real, "rb") as stream:
                 size = os.fstat(stream.fileno()).st_size

@@ -172,7 +172,8 @@ def make_environment(
     """The environment for Markdown templates. ``files`` is the package's one way to read
     files; without it (the toolkit's own templates, tests) exactly ``folders`` may be read."""
     if files is None:
-        files = SourceFiles(folders[0], folders[0], tuple(real_path(f) for f in folders))
+        home = folders[0] if folders else Path.cwd()
+        files = SourceFiles(home, home, tuple(real_path(f) for f in folders))
     env = LimitedSandbox(
         loader=SourceLoader(files, folders, display),
         undefined=StrictUndefined,
