@@ -86,6 +86,25 @@ class ChartData:
     decimals: int
 
 
+def check_chart_size(data: ChartData, location: Location) -> None:
+    """Nothing to draw, or more than a chart can show, is an error (not a traceback or a
+    minute of drawing)."""
+    categories, series = data.categories, data.series
+    if not categories or not series:
+        raise KommunrapportError(
+            "diagrammet har inga värden att visa",
+            location,
+            "Kontrollera tabellen diagrammet ritas från och dess kategorier och serier.",
+        )
+    if len(categories) > MAX_CATEGORIES or len(series) > MAX_SERIES:
+        raise KommunrapportError(
+            f"diagrammet har {len(categories)} kategorier och {len(series)} serier; högst "
+            f"{MAX_CATEGORIES} och {MAX_SERIES} går att läsa i ett diagram",
+            location,
+            "Välj färre kategorier med kategorier: eller dela upp diagrammet.",
+        )
+
+
 @dataclass
 class ChartBlock:
     """A chart placed in a document; renders to a figure in DOCX and HTML."""
@@ -112,7 +131,7 @@ class ChartBlock:
         return format_number(value, self.data.decimals, style=self.style)
 
     def figure(self) -> Any:
-        self._check_size()
+        check_chart_size(self.data, self.location)
         width, height = self.size_cm
         plt = pyplot()
         fig, ax = plt.subplots(figsize=(width * CM, height * CM), dpi=100)
@@ -214,24 +233,6 @@ class ChartBlock:
     def _drawing_facts(self) -> list[Any]:
         """Extra facts a subclass's figure depends on (its own data), for the cache key."""
         return []
-
-    def _check_size(self) -> None:
-        """Nothing to draw, or more than a chart can show, is an error (not a traceback or a
-        minute of drawing)."""
-        categories, series = self.data.categories, self.data.series
-        if not categories or not series:
-            raise KommunrapportError(
-                "diagrammet har inga värden att visa",
-                self.location,
-                "Kontrollera tabellen diagrammet ritas från och dess kategorier och serier.",
-            )
-        if len(categories) > MAX_CATEGORIES or len(series) > MAX_SERIES:
-            raise KommunrapportError(
-                f"diagrammet har {len(categories)} kategorier och {len(series)} serier; högst "
-                f"{MAX_CATEGORIES} och {MAX_SERIES} går att läsa i ett diagram",
-                self.location,
-                "Välj färre kategorier med kategorier: eller dela upp diagrammet.",
-            )
 
     def images(self) -> tuple[bytes, bytes]:
         """(SVG, PNG), drawn once from one figure; reused from ``cache_dir`` if the entry is
