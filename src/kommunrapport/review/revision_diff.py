@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import KommunrapportError
 from ..project.package import discover_packages
+from ..project.source_files import SourceFiles
 from .git_revisions import GitRepository
 from .section_text import PackageText, package_text
 from .workbook_diff import CellChange, RowChange, SheetDiff, compare_workbooks, format_cell
@@ -79,6 +80,12 @@ def workbooks_in(package_dir: Path | None) -> dict[str, Path]:
     return found
 
 
+def _workbook_bytes(package_dir: Path, path: Path) -> bytes:
+    """A workbook's bytes through the package's one opener (a link out is refused)."""
+    files = SourceFiles.for_package(package_dir, package_dir.parent)
+    return files.read_bytes(path)
+
+
 def compare_package_workbooks(
     package_id: str, old_dir: Path | None, new_dir: Path | None, problems: list[str]
 ) -> list[SheetDiff]:
@@ -86,9 +93,11 @@ def compare_package_workbooks(
     diffs: list[SheetDiff] = []
     for name in sorted(set(old_books) | set(new_books)):
         old, new = old_books.get(name), new_books.get(name)
-        if old and new and old.read_bytes() == new.read_bytes():
-            continue
         try:
+            old_data = _workbook_bytes(old_dir, old) if old and old_dir else None
+            new_data = _workbook_bytes(new_dir, new) if new and new_dir else None
+            if old_data is not None and old_data == new_data:
+                continue
             diffs.extend(compare_workbooks(name, old, new))
         except KommunrapportError as error:
             problems.append(f"{name}: {error}")
