@@ -15,6 +15,7 @@ from ..data.status_scales import load_scales
 from ..errors import Findings, KommunrapportError, Location
 from ..project.labels import Labels, check_label_files, load_labels
 from ..project.package import Package
+from ..project.source_files import check_zip
 from ..text.config_texts import render_config_texts
 from ..text.context import document_facts, metadata_context
 from ..text.placeholders import PlaceholderCheck
@@ -102,6 +103,7 @@ class PackageContext:
         path = self.package.find_template("reference.docx")
         if path is None:
             raise KommunrapportError("hittar inget referensdokument (templates/reference.docx)")
+        check_zip(path, self.package.display(path))
         return path
 
     @cached_property

@@ -268,3 +268,28 @@ def check_image(path: Path, shown: str, location: Location | None = None) -> Non
             "Minska bilden i ett bildprogram; för en rapport räcker omkring 2000 bildpunkter "
             "i bredd.",
         )
+
+
+MAX_ZIP_UNPACKED = 128 * 1024 * 1024
+
+
+def check_zip(path: Path, shown: str) -> None:
+    """A zip file (a DOCX) that does not unpack to more than ``MAX_ZIP_UNPACKED`` bytes: its
+    directory is read, nothing is unpacked to find out."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError) as error:
+        raise KommunrapportError(
+            f"filen {shown} kan inte läsas som ett Word-dokument (.docx): {error}",
+            Location(shown),
+            "Spara filen på nytt i Word som .docx.",
+        ) from None
+    if total > MAX_ZIP_UNPACKED:
+        raise KommunrapportError(
+            f"filen {shown} packas upp till för mycket data ({total // 1_000_000} MB)",
+            Location(shown),
+            "Spara ett referensdokument utan stora bilder och inbäddade filer.",
+        )
