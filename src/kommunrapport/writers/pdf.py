@@ -54,11 +54,11 @@ class PdfSettings:
     timestamp: datetime
     template_dirs: list[Path]
     reference_docx: Path
-    templates: TemplateFolders | None = None  # the package's: its template is read through it
     placeholders: dict[str, str]  # {titel}, {kommun} … in the header and footer texts
     keywords: list[str] = field(default_factory=list)
     cover: bool = False
     toc: tuple[str, int] | None = None  # (heading, depth)
+    templates: TemplateFolders | None = None  # the package's: its template is read through it
 
 
 @dataclass
