@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 from .config_base import TEMPLATE, Model, described
 
 # A template named in report.yaml (a structure, a block): a name, never a path.
-NAME_PATTERN = r"^[^\W_][\w-]*$"
+NAME_PATTERN = r"^[A-Za-z0-9ÅÄÖåäöÉéÜü][A-Za-z0-9ÅÄÖåäöÉéÜü_-]*$"
 
 ReportType = Literal["årsberättelse", "årsrapport", "delårsrapport", "tertialrapport"]
 DocumentType = Literal["tjänsteskrivelse", "rapport"]
