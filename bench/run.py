@@ -245,7 +245,7 @@ def main() -> int:
     parser.add_argument(
         "--repeat-slow", type=int, default=3, help="omgångar för alla format, -j, PDF och R"
     )
-    parser.add_argument("--memory-repeat", type=int, default=2, help="körningar per minnesmätning")
+    parser.add_argument("--memory-repeat", type=int, default=3, help="körningar per minnesmätning")
     parser.add_argument("--skip", type=parse_sections, default=set(), help="delar att hoppa över")
     parser.add_argument("--only", type=parse_sections, default=None, help="bara dessa delar")
     parser.add_argument(

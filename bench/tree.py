@@ -9,6 +9,12 @@ our pandoc processes are started from writer threads) and each process's residen
 the tree's peak memory; a short-lived process between two samples can be missed, so the
 interval is short (10 ms).
 
+A child caught between fork and exec (every ``subprocess`` start, e.g. each pandoc) still
+shows its parent's memory: after ``vfork`` it *is* the parent's address space, so even its PSS
+would count the parent twice. Such a child (same command line as its parent) is counted only
+once it has been there for ``COPY_GRACE`` (50 ms): a real fork (a worker process) lives for
+seconds, while a child on its way to ``exec`` has become pandoc long before.
+
 Linux only (``/proc``).
 """
 
@@ -23,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+COPY_GRACE = 0.05  # seconds a copy of its parent waits before it counts (see above)
 MIB = 1024 * 1024
 
 
@@ -50,12 +57,13 @@ def _read(path: str) -> str | None:
         return None
 
 
-def tree(root: int) -> list[int]:
-    """``root`` and every process below it, by each thread's ``children`` file."""
-    found = [root]
+def tree(root: int) -> list[tuple[int, int]]:
+    """(pid, parent pid) for ``root`` (parent 0) and every process below it, by each
+    thread's ``children`` file."""
+    found = [(root, 0)]
     index = 0
     while index < len(found):
-        pid = found[index]
+        pid = found[index][0]
         index += 1
         try:
             tasks = os.listdir(f"/proc/{pid}/task")
@@ -64,8 +72,40 @@ def tree(root: int) -> list[int]:
         for task in tasks:
             text = _read(f"/proc/{pid}/task/{task}/children")
             if text:
-                found.extend(int(child) for child in text.split())
+                found.extend((int(child), pid) for child in text.split())
     return found
+
+
+def _cmdline(pid: int) -> str | None:
+    return _read(f"/proc/{pid}/cmdline")
+
+
+class Sampler:
+    """The peaks of the tree's summed memory, over repeated samples."""
+
+    def __init__(self, root: int):
+        self.root = root
+        self.confirmed: set[int] = set()  # processes that count
+        self.copies: dict[int, float] = {}  # pid → when it was first seen as its parent's copy
+        self.peak_rss = self.peak_pss = self.largest = 0
+
+    def counted(self) -> list[int]:
+        pids = []
+        for pid, parent in tree(self.root):
+            if pid not in self.confirmed:
+                if parent and _cmdline(pid) == _cmdline(parent):
+                    now = time.perf_counter()
+                    if now - self.copies.setdefault(pid, now) < COPY_GRACE:
+                        continue  # a copy of its parent, maybe on its way to exec: wait
+                self.confirmed.add(pid)
+            pids.append(pid)
+        return pids
+
+    def sample(self) -> None:
+        pids = self.counted()
+        self.peak_rss = max(self.peak_rss, sum(_rss(p) for p in pids))
+        self.peak_pss = max(self.peak_pss, sum(_pss(p) for p in pids))
+        self.largest = max([self.largest, *(_hwm(p) for p in pids)])
 
 
 def _rss(pid: int) -> int:
@@ -106,18 +146,13 @@ def run(
             env=dict(env) if env is not None else None,
             cwd=cwd,
         )
-        peak_rss = peak_pss = largest = 0
-        seen: set[int] = set()
+        sampler = Sampler(process.pid)
         status = usage = None
         while memory:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
-            pids = tree(process.pid)
-            seen.update(pids)
-            peak_rss = max(peak_rss, sum(_rss(p) for p in pids))
-            peak_pss = max(peak_pss, sum(_pss(p) for p in pids))
-            largest = max([largest, *(_hwm(p) for p in pids)])
+            sampler.sample()
             time.sleep(interval)
         if status is None or usage is None:
             _pid, status, usage = os.wait4(process.pid, 0)
@@ -130,4 +165,11 @@ def run(
     cpu = usage.ru_utime + usage.ru_stime
     if not memory:
         return Run(wall, cpu)
-    return Run(wall, cpu, peak_rss / MIB, peak_pss / MIB, largest / MIB, len(seen))
+    return Run(
+        wall,
+        cpu,
+        sampler.peak_rss / MIB,
+        sampler.peak_pss / MIB,
+        sampler.largest / MIB,
+        len(sampler.confirmed),
+    )
