@@ -21,12 +21,12 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Finding, Findings, KommunrapportError, Location, Severity
 from ..project.paths import repository_root_for, template_dirs_for
+from ..project.tool_versions import installed_version
 from .outputs import remove_leftovers
 
 if TYPE_CHECKING:
@@ -93,11 +93,7 @@ def toolkit_fingerprint() -> str:
     """The toolkit's own code and the versions of the libraries that write the outputs."""
     digest = hashlib.sha256(f"kommunrapport-cache-{CACHE_VERSION}".encode())
     for name in TOOL_DISTRIBUTIONS:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"\0{name}={version}".encode())
+        digest.update(f"\0{name}={installed_version(name)}".encode())
     _hash_tree(digest, "code", Path(__file__).resolve().parents[1])  # the whole package
     return digest.hexdigest()
 

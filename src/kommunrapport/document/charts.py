@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KommunrapportError, Location
+from ..project.tool_versions import installed_version
 from ..project.user_cache import cache_dir, read_verified, write_verified
 from ..text.swedish_format import NumberStyle, format_number, format_percent
 from .blocks import RenderContext
@@ -62,9 +63,9 @@ def pyplot() -> Any:
 
 
 def matplotlib_version() -> str:
-    import matplotlib
-
-    return matplotlib.__version__
+    """For the chart cache key: read without importing matplotlib (a warm build draws no
+    chart and need not load it at all)."""
+    return installed_version("matplotlib")
 
 
 MAX_CATEGORIES = 200
