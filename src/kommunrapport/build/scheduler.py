@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -51,6 +50,8 @@ class Scheduler:
             for job in jobs:
                 yield work(job, share)
             return
+        from concurrent.futures import ProcessPoolExecutor  # only when packages run in parallel
+
         with ProcessPoolExecutor(max_workers=processes) as pool:
             futures = [pool.submit(work, job, share) for job in jobs]
             for future in futures:
