@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ..document.assemble import COVER_CLASS
 from ..document.blocks import BlockRegistry, RenderContext
@@ -18,7 +19,6 @@ from ..project.config import DocumentSpec
 from ..text.swedish_format import format_date
 from ..writers.docx import DocxSettings, write_docx
 from ..writers.html import HtmlPage, write_html
-from ..writers.pandoc import markdown_to_ast
 from ..writers.pdf import PdfSettings, write_pdf
 from .metadata import build_timestamp, cover_facts, page_metadata
 from .package_context import PackageContext
@@ -52,12 +52,13 @@ class DocumentBuilder:
         self.media_dir = media_dir
 
     def writers(
-        self, doc: DocumentSpec, registry: BlockRegistry, markdown: str
+        self, doc: DocumentSpec, registry: BlockRegistry, ast: dict[str, Any]
     ) -> dict[str, Writer]:
+        """The writers of one document from pandoc's reading of its Markdown
+        (``writers.pandoc.markdown_to_ast``, which the caller may run ahead in a thread)."""
         shared = self.shared
         title, _subtitle = shared.titles[doc.id]
         memo = doc.kind == "tjänsteskrivelse"
-        ast = markdown_to_ast(markdown)
         depth = numbering_depth(shared, doc)
         structurer = DocumentStructurer(
             shared.package,
@@ -74,7 +75,8 @@ class DocumentBuilder:
         # Each format's blocks are expanded here (charts are drawn here, one at a time); the
         # writers, which mostly wait for their pandoc process, may then run side by side.
         writers: dict[str, Writer] = {}
-        for target in render_targets(self.formats):
+        targets = render_targets(self.formats)
+        for target in targets:
             ctx = RenderContext(
                 target,
                 shared.labels,
@@ -83,7 +85,7 @@ class DocumentBuilder:
                 numbers=dict(numbers),
                 extra={"landscape_width_twips": shared.text_widths[1]},
             )
-            expanded = expand(blocks, registry, ctx)
+            expanded = expand(blocks, registry, ctx, last_use=target == targets[-1])
             if target == "docx":
                 writers["docx"] = partial(
                     self._docx, doc, expanded, structurer.toc, toc_depth, title, memo

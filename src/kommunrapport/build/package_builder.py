@@ -16,10 +16,12 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from ..document.blocks import BlockRegistry
 from ..errors import Findings
 from ..project.config import DocumentSpec
 from ..project.package import Package
-from .document_builder import DocumentBuilder, Writer
+from ..writers.pandoc import markdown_to_ast
+from .document_builder import DocumentBuilder
 from .document_source import DocumentSource
 from .outputs import DocumentResult
 from .package_checks import PACKAGE_CHECKS
@@ -56,18 +58,16 @@ class PackageBuilder:
             self._media_dir = Path(tempfile.mkdtemp(prefix="kommunrapport-media-"))
         return self._media_dir
 
-    def prepare_document(
-        self, index: int, doc: DocumentSpec
-    ) -> tuple[DocumentResult, dict[str, Writer]]:
-        """Render one document up to its writers (the writers themselves do not run here)."""
+    def _assemble(self, index: int, doc: DocumentSpec) -> tuple[DocumentResult, BlockRegistry, str]:
         title, _subtitle = self.shared.titles[doc.id]
         self.progress(f"  {doc.id}: {title}")
         registry, markdown = self.source.assemble(index, doc)
-        return DocumentResult(doc.id, title), self.renderer.writers(doc, registry, markdown)
+        return DocumentResult(doc.id, title), registry, markdown
 
     def build_document(self, index: int, doc: DocumentSpec) -> DocumentResult:
         """One document, its writers run at once (``check`` uses this one by one)."""
-        result, writers = self.prepare_document(index, doc)
+        result, registry, markdown = self._assemble(index, doc)
+        writers = self.renderer.writers(doc, registry, markdown_to_ast(markdown))
         with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
             futures = {fmt: pool.submit(write) for fmt, write in writers.items()}
         self._collect(result, index, futures)
@@ -81,14 +81,23 @@ class PackageBuilder:
             result.files[fmt] = future.result()
 
     def build(self) -> list[DocumentResult]:
-        """Every document of the package. A document's writers (waiting on pandoc, or on Typst,
-        which lets go of the GIL while it lays out the pages) run in threads while the next
-        document is rendered; the results are collected in document order."""
+        """Every document of the package, as a pipeline in one pool of ``share.writers``
+        threads (each waits on a pandoc process, or on Typst, which lets go of the GIL):
+        every document's Markdown is assembled first and handed to pandoc to read; then, in
+        document order, each AST is structured and expanded here while the pool reads the
+        next documents and writes the earlier ones. The pool bounds how many pandoc and Typst
+        jobs run at once; the results are collected in document order."""
         try:
             pending: list[tuple[DocumentResult, int, dict[str, Future[bytes]]]] = []
             with ThreadPoolExecutor(max_workers=self.share.writers) as pool:
+                read = []
                 for index, doc in enumerate(self.config.documents):
-                    result, writers = self.prepare_document(index, doc)
+                    result, registry, markdown = self._assemble(index, doc)
+                    read.append((result, registry, pool.submit(markdown_to_ast, markdown)))
+                for index, (doc, (result, registry, ast)) in enumerate(
+                    zip(self.config.documents, read, strict=True)
+                ):
+                    writers = self.renderer.writers(doc, registry, ast.result())
                     futures = {fmt: pool.submit(w) for fmt, w in writers.items()}
                     pending.append((result, index, futures))
                 for result, index, futures in pending:

@@ -55,6 +55,7 @@ class BlockRegistry:
     token: str = field(default_factory=lambda: secrets.token_hex(6))
     blocks: dict[str, Block] = field(default_factory=dict)
     anchors: dict[str, Location] = field(default_factory=dict)
+    references: int = 0  # ref() calls: without any, no walk looks for them
 
     def placeholder(self, block: Block) -> str:
         """Register ``block``; the returned Markdown stands in for it."""
@@ -73,6 +74,7 @@ class BlockRegistry:
 
     def reference(self, anchor: str) -> str:
         """Markdown for a cross-reference; resolved once all captions are numbered."""
+        self.references += 1
         return f"[{anchor}]{{.kr-ref-{self.token}}}"
 
     @property

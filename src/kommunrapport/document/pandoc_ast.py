@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import orjson
+
 Node = dict[str, Any]
 Attr = list[Any]  # [identifier, [classes], [[key, value], ...]]
 
@@ -22,6 +24,12 @@ def text_inlines(text: str) -> list[Node]:
         if word:
             inlines.append({"t": "Str", "c": word})
     return inlines
+
+
+def copy_nodes(nodes: list[Node]) -> list[Node]:
+    """A deep copy of AST nodes (plain lists, dicts, strings and numbers): through orjson,
+    several times faster than ``copy.deepcopy`` or a round trip through ``json``."""
+    return orjson.loads(orjson.dumps(nodes))
 
 
 def para(inlines: list[Node]) -> Node:
@@ -161,13 +169,18 @@ def _table_cells(node: Node) -> Iterable[list[Any]]:
 
 
 def walk_inlines(value: Any, fn: Callable[[Node], None]) -> None:
-    """Call ``fn`` on every dict node (blocks and inlines) inside ``value``."""
-    if isinstance(value, list):
-        for item in value:
-            walk_inlines(item, fn)
-    elif isinstance(value, dict):
-        if "t" in value:
-            fn(value)
-        c = value.get("c")
-        if isinstance(c, (list, dict)):
-            walk_inlines(c, fn)
+    """Call ``fn`` on every dict node (blocks and inlines) inside ``value``, in document
+    order, each node before its children (so ``fn`` may replace a node's children first).
+    A loop with a stack, not recursion: this walk is the hottest code of a build."""
+    stack = [value]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        item = pop()
+        if type(item) is list:
+            extend(reversed(item))
+        elif type(item) is dict:
+            if "t" in item:
+                fn(item)
+            c = item.get("c")
+            if type(c) is list or type(c) is dict:
+                push(c)
