@@ -100,6 +100,9 @@ def environment(cache: Path | str) -> dict[str, str]:
     env = dict(os.environ)
     env["KOMMUNRAPPORT_CACHE"] = str(cache)
     env.pop("SOURCE_DATE_EPOCH", None)
+    # A user's Python caches compiled modules; this machine's environment turns that off,
+    # which would charge every command for compiling the toolkit's own modules again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
