@@ -155,3 +155,54 @@ def test_percentages_with_the_decimals_of_the_source(tmp_path: Path) -> None:
     assert row("Som källan", "Budgetavvikelse") == ["4 %", "0 %", "10,3 %"]  # 4 % next to 10,3 %
     assert row("Standard", "Budgetavvikelse") == ["4,0 %", "0,0 %", "10,3 %"]
     assert row("Som källan", "Nöjd-Kund-Index") == ["71", "75", "73"]
+
+
+SHARES_VIEW = """\
+    andelar:
+      blad: personal.xlsx/Andelar
+      rubrik: Andelar
+      kolumner:
+        - {kolumn: År 1, format: procent, decimaler: källan}
+        - {kolumn: År 2, format: procent, decimaler: källan}
+        - {kolumn: År 1, rubrik: Standard, format: procent, namn: standard}
+        - {rubrik: Skillnad, beräkna: "[År 2] - [År 1]", format: procent, decimaler: källan}
+    """
+SHARES = {
+    "Andelar": [
+        ["Id", "Rad", "År 1", "År 2", "Decimaler"],
+        ["sjuk", "Sjukfrånvaro", 0.04, 0.103, None],
+        ["hel", "Heltid", 0.9, 0.95, None],
+        ["rad", "Egen rad", 0.5, 0.123, 2],
+    ]
+}
+
+
+def test_view_column_prints_shares_with_the_decimals_of_the_source(tmp_path: Path) -> None:
+    package = write_small_package(
+        tmp_path,
+        section='{{ tabell("andelar") }}\n',
+        tables=SHARES_VIEW,
+        workbooks={"personal.xlsx": SHARES},
+    )
+    main = html_main(build_html(package))
+    rows = {
+        tr.th.get_text(strip=True): [
+            td.get_text(strip=True).replace("\u00a0", " ") for td in tr.find_all("td")
+        ]
+        for tr in main.find("table").tbody.find_all("tr")
+    }
+    assert rows["Sjukfrånvaro"] == ["4 %", "10,3 %", "4,0 %", "6,3 %"]  # 4 % next to 10,3 %
+    assert rows["Heltid"] == ["90 %", "95 %", "90,0 %", "5,0 %"]  # computed: the column's 1
+    assert rows["Egen rad"] == ["50,00 %", "12,30 %", "50,00 %", "\u221237,70 %"]
+
+
+def test_decimals_other_than_a_number_or_kallan_are_refused(tmp_path: Path) -> None:
+    package = write_small_package(
+        tmp_path,
+        section='{{ tabell("andelar") }}\n',
+        tables=SHARES_VIEW.replace("decimaler: källan}", "decimaler: källa}", 1),
+        workbooks={"personal.xlsx": SHARES},
+    )
+    with pytest.raises(KommunrapportError) as caught:
+        build_html(package)
+    assert "decimaler" in str(caught.value)

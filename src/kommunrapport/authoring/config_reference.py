@@ -15,7 +15,7 @@ import sys
 import types
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -69,6 +69,8 @@ SIMPLE = {str: "text", int: "heltal", float: "tal", bool: "ja/nej", date: "datum
 def type_name(annotation: Any) -> str:
     """A field's type in words a report writer knows, with links to nested sections."""
     origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:  # a type with bounds (0 to 6 decimals): the type itself
+        return type_name(args[0])
     if origin in (Union, types.UnionType):
         names = [type_name(a) for a in args if a is not type(None)]
         return " eller ".join(dict.fromkeys(names))

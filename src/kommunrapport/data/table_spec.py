@@ -42,13 +42,16 @@ class ColumnSpec(Model):
         examples=["Budget {{ år }}"],
         json_schema_extra=TEMPLATE,
     )
-    decimals: int | None = Field(
+    decimals: Annotated[int, Field(ge=0, le=6)] | Literal["källan"] | None = Field(
         None,
         alias="decimaler",
-        description="Antal decimaler i kolumnen. Standard: tabellens.",
-        examples=[1],
-        ge=0,
-        le=6,
+        description=(
+            "Antal decimaler i kolumnen, eller källan: varje tal med så många decimaler som "
+            "det har i arbetsboken (4 % bredvid 10,3 %; högst 6; ett beräknat tal får "
+            "kolumnens standard). En rads Decimaler i bladet går före. Standard: tabellens "
+            "(1 för procent)."
+        ),
+        examples=[1, "källan"],
     )
     format: ColumnFormat | None = Field(
         None,

@@ -41,16 +41,13 @@ class ColumnBuilder:
                 title = col.title or col.compute
                 key = normalize(col.attribute or title)
                 fmt = col.format or ("procent" if expression.is_percent else "tal")
-                decimals = (
-                    col.decimals
-                    if col.decimals is not None
-                    else (1 if fmt == "procent" else spec.decimals)
-                )
+                decimals = _decimals(col.decimals, fmt, spec.decimals)
                 unit: str | None = "andel" if fmt == "procent" else display_unit
                 attribute = col.attribute or attribute_name(title)
                 out.append(
                     ViewColumn(col, key, attribute, title, True, expression, fmt, decimals, unit)
                 )
+                out[-1].source_decimals = col.decimals == "källan"
             else:
                 key = sheet.column_key(self.source.render(str(col.column), where), where)
                 header = sheet.headers[sheet.keys.index(key)]
@@ -71,11 +68,7 @@ class ColumnBuilder:
                     )
                     continue
                 fmt = col.format or "tal"
-                decimals = (
-                    col.decimals
-                    if col.decimals is not None
-                    else (1 if fmt == "procent" else spec.decimals)
-                )
+                decimals = _decimals(col.decimals, fmt, spec.decimals)
                 unit = "andel" if fmt == "procent" else (col.unit or display_unit)
                 attribute = col.attribute or attribute_name(header)
                 out.append(
@@ -83,6 +76,7 @@ class ColumnBuilder:
                         col, key, attribute, col.title or header, False, None, fmt, decimals, unit
                     )
                 )
+                out[-1].source_decimals = col.decimals == "källan"
         return out
 
     def _scale(self, name: str, where: Location) -> Scale:
@@ -95,3 +89,10 @@ class ColumnBuilder:
                 f"Skalor i report.yaml: {known}.",
             )
         return scale
+
+
+def _decimals(declared: int | str | None, fmt: str, table_decimals: int) -> int:
+    """A column's decimals; with ``källan`` (or none declared), the table's (1 for percent)."""
+    if isinstance(declared, int):
+        return declared
+    return 1 if fmt == "procent" else table_decimals

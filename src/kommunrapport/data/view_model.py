@@ -27,6 +27,9 @@ class ViewColumn:
     decimals: int
     unit: str | None  # display unit for currency columns, "andel" for percent
     scale: Scale | None = None  # status columns: their cells become StatusValues
+    # decimaler: källan: a value read from the sheet prints with the decimals it has there
+    # (``decimals`` is then for computed values)
+    source_decimals: bool = False
 
 
 @dataclass

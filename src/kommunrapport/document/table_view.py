@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..data.figures import Figure, convert_decimal
 from ..data.ledger import NON_VALUE_KINDS
 from ..data.status_scales import StatusValue
 from ..data.view_model import ViewColumn, ViewData
@@ -12,6 +13,7 @@ from ..text.swedish_format import NumberStyle, format_number, format_percent
 from .status_cells import status_cell
 from .table_model import Cell, Column, RenderTable, Row, RowKind
 
+MAX_SOURCE_PLACES = 6
 ROW_KIND: dict[str, RowKind] = {
     "summa": "total",
     "delsumma": "subtotal",
@@ -41,6 +43,19 @@ def format_value(
         return format_percent(value, places, style=style)
     text = format_number(value, places, style=style)
     return zero if text.strip("0,") == "" else text
+
+
+def source_places(figure: Figure | None, column: ViewColumn, source_unit: str | None) -> int | None:
+    """With ``decimaler: källan``: the decimals a value read from the sheet has there, in the
+    column's unit (0,103 in a percent column: 10,3 → 1); None for a computed value."""
+    if not column.source_decimals or figure is None or not figure.given:
+        return None
+    if column.format == "procent":
+        value = figure.value * 100
+    else:
+        value = convert_decimal(figure.value, source_unit, column.unit)
+    exponent = value.normalize().as_tuple().exponent
+    return min(-exponent, MAX_SOURCE_PLACES) if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def render_view(
@@ -101,16 +116,17 @@ def render_view(
                     empty = "" if ledger_row.kind in NON_VALUE_KINDS else spec.missing
                     cells.append(Cell(empty, bold=bold, italic=italic))
                 continue
+            figure = view_row.figures.get(column.key)
+            places = ledger_row.decimals
+            if places is None:
+                places = source_places(figure, column, spec.source_unit or spec.unit)
             text = (
                 ""
                 if ledger_row.kind in NON_VALUE_KINDS
-                else format_value(
-                    value, column, spec.zero, spec.missing, style, ledger_row.decimals
-                )
+                else format_value(value, column, spec.zero, spec.missing, style, places)
             )
             if ledger_row.unit and text and isinstance(value, (int, float)):
                 text = f"{text}\u00a0{ledger_row.unit}"
-            figure = view_row.figures.get(column.key)
             cells.append(
                 Cell(
                     text,
