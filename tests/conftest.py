@@ -44,6 +44,31 @@ def built(built_results):
     return _build
 
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium (Debian's, driven by Playwright) for the session; skips without it."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright saknas (pip install -e '.[test]')"
+    )
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"Chromium saknas ({CHROMIUM}); Debian: apt-get install chromium")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def package_copy(tmp_path: Path):
     """Copy a package into a scratch report repository: (root, package_dir)."""

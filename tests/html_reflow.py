@@ -3,8 +3,9 @@
 
 ``measure(page, path)`` gives, per window width, the page's sideways overflow in px and the
 elements that stick out (outside a scrolling table region, which may scroll on its own), and
-at 1280 px the tables that still need to scroll in their region and those whose text wraps
-because their column is narrower than their natural width while the window has room.
+at 1280 px the tables that still need to scroll in their region and the wide tables (five
+columns or more) whose text wraps because their column is narrower than their natural width
+while the window has room.
 ``region_names`` lists table regions whose accessible name is not a caption (" (3)").
 
 Command line: ``python -m tests.html_reflow FILE.html ...``
@@ -55,6 +56,9 @@ OVERFLOW_SCRIPT = """
   for (const region of regions) {
     const table = region.querySelector("table");
     if (!table) continue;
+    const row = table.querySelector("tbody tr") || table.querySelector("tr");
+    const columns = row ? [...row.children].reduce((n, c) => n + (c.colSpan || 1), 0) : 0;
+    if (columns < 5) continue;  // a wide table: five columns or more
     const before = table.style.width;
     table.style.width = "max-content";
     const natural = table.getBoundingClientRect().width;

@@ -4,7 +4,6 @@ captions. Every document of every example package under content/ is audited."""
 
 from __future__ import annotations
 
-import shutil
 from itertools import pairwise
 from pathlib import Path
 
@@ -16,15 +15,6 @@ from kommunrapport.project.package import discover_packages
 from .conftest import CONTENT, html_soup
 
 EXAMPLES = [p.name for p in discover_packages(CONTENT)]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 # -- what axe cannot see ------------------------------------------------------------------------
@@ -90,31 +80,24 @@ def test_structure_check_finds_known_problems():
 
 
 @pytest.fixture(scope="session")
-def axe_page():
+def axe_page(chromium):
     """A Chromium page and a function that runs axe-core on a file; skips without them."""
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright saknas (pip install -e '.[test]')"
-    )
     axe_module = pytest.importorskip(
         "axe_playwright_python.base", reason="axe-playwright-python saknas (axe-core)"
     )
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"Chromium saknas ({CHROMIUM}); Debian: apt-get install chromium")
     axe_script = axe_module.AXE_FILE_PATH.read_text(encoding="utf-8")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
+    page = chromium.new_page()
 
-        def audit(path: Path) -> list[dict]:
-            page.goto(path.resolve().as_uri())
-            page.evaluate(axe_script)
-            # axe's default rule set: WCAG 2.0/2.1 A and AA, and its best practices.
-            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-            assert result["testEngine"]["name"] == "axe-core"
-            return result["violations"]
+    def audit(path: Path) -> list[dict]:
+        page.goto(path.resolve().as_uri())
+        page.evaluate(axe_script)
+        # axe's default rule set: WCAG 2.0/2.1 A and AA, and its best practices.
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        assert result["testEngine"]["name"] == "axe-core"
+        return result["violations"]
 
-        yield audit
-        browser.close()
+    yield audit
+    page.close()
 
 
 def describe(violations: list[dict]) -> str:

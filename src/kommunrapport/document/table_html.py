@@ -13,6 +13,8 @@ from .blocks import RenderContext
 if TYPE_CHECKING:
     from .table_model import Cell, RenderTable
 
+WIDE_COLUMNS = 5  # tables with this many columns or more may be wider than the text
+
 
 def _html_cell(cell: Cell, tag: str, scope: str | None, column_numeric: bool) -> str:
     classes = []
@@ -65,6 +67,8 @@ def html_table(table: RenderTable, ctx: RenderContext, number: int | None) -> st
         caption = f"<caption{hidden}>{prefix}{html.escape(table.caption)}</caption>"
     numeric = [c.numeric for c in table.columns]
     wrap = "table-wrap landscape" if table.landscape else "table-wrap"
+    if table.landscape or len(table.columns) >= WIDE_COLUMNS:
+        wrap += " wide"  # may use the width of the screen, not only the text column
     region = (
         f" data-region-label={quoteattr(table.region_label)}" if table.region_label else ""
     )  # read by html_writer.focusable_table_regions

@@ -107,7 +107,7 @@ def embed_images(
 
 _TABLE_WRAP = re.compile(
     r'<div class="(table-wrap\b[^"]*)"(?: data-region-label="([^"]*)")?>'
-    r"(\s*<table\b[^>]*>\s*(?:<caption>(.*?)</caption>)?)",
+    r"(\s*<table\b[^>]*>\s*(?:<caption\b[^>]*>(.*?)</caption>)?)",
     re.S,
 )
 
@@ -124,10 +124,12 @@ def focusable_table_regions(html: str) -> str:
         given = match.group(2)  # already escaped by the sanitiser
         label = given.strip() if given else re.sub(r"<[^>]+>", "", match.group(4) or "").strip()
         label = label.replace('"', "&quot;")
-        seen[label] = seen.get(label, 0) + 1
-        if seen[label] > 1:
-            label = f"{label} ({seen[label]})"
-        named = f' role="region" aria-label="{label}"' if label else ""
+        named = ""
+        if label:
+            seen[label] = seen.get(label, 0) + 1
+            if seen[label] > 1:
+                label = f"{label} ({seen[label]})"
+            named = f' role="region" aria-label="{label}"'
         return f'<div class="{match.group(1)}" tabindex="0"{named}>{match.group(3)}'
 
     return _TABLE_WRAP.sub(replace, html)
