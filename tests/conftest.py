@@ -14,6 +14,8 @@ from docx.table import Table
 
 from kommunrapport.build.pipeline import PackageResult, build_package
 
+from .libreoffice_helpers import convert_with_libreoffice
+
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"
 KALMAR = "kalmar-ks-arsrapport-2022"
@@ -69,6 +71,22 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def libreoffice_pdfs(built, tmp_path_factory):
+    """Every example package's DOCX files, converted by LibreOffice once per session (the
+    LibreOffice tests and the layout audit share the conversion)."""
+    cache: dict[str, dict[Path, Path]] = {}
+
+    def _convert(package_id: str) -> dict[Path, Path]:
+        if package_id not in cache:
+            out = built(package_id)
+            workdir = tmp_path_factory.mktemp(f"lo-{package_id}")
+            cache[package_id] = convert_with_libreoffice(sorted(out.glob("*.docx")), workdir)
+        return cache[package_id]
+
+    return _convert
+
+
 @pytest.fixture
 def package_copy(tmp_path: Path):
     """Copy a package into a scratch report repository: (root, package_dir)."""
@@ -83,9 +101,10 @@ def package_copy(tmp_path: Path):
 
 
 def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
-    """(style name, text) of every body paragraph, tables excluded."""
+    """(style name, text) of every body paragraph, tables excluded; invisible word joiners
+    (which keep "2023–2024" on one line) left out, as a reader sees the text."""
     doc = Document(str(path))
-    return [(p.style.name, p.text) for p in doc.paragraphs]
+    return [(p.style.name, p.text.replace("\u2060", "")) for p in doc.paragraphs]
 
 
 def docx_xml(path: Path, member: str = "word/document.xml") -> str:

@@ -44,8 +44,9 @@ def test_docx_toc_lists_headings_when_opened(built):
     paragraphs = docx_paragraphs(built(KALMAR) / "arsrapport.docx")
     toc = [text for style, text in paragraphs if style.lower().startswith("toc")]
     assert toc[0] == "Innehållsförteckning"
-    assert "1\tKommunstyrelse\t" in toc
-    assert "1.1.1\tTrygghetsfrågor\t" in toc
+    # the page numbers after the last tab come from a layout of the document (test_docx_layout)
+    assert any(t.startswith("1\tKommunstyrelse\t") for t in toc)
+    assert any(t.startswith("1.1.1\tTrygghetsfrågor\t") for t in toc)
     xml = docx_xml(built(KALMAR) / "arsrapport.docx")
     assert xml.count("PAGEREF") == len(toc) - 1
     anchors = re.findall(r'w:hyperlink w:anchor="([^"]+)"', xml)
@@ -53,14 +54,11 @@ def test_docx_toc_lists_headings_when_opened(built):
         assert f'w:name="{anchor}"' in xml, f"TOC link to missing bookmark {anchor}"
 
 
-def test_word_offers_to_fill_in_toc_page_numbers_on_open(built):
-    """Word shows a field's cached result until it is updated: updateFields makes it update."""
+def test_word_settings_have_swedish_separators(built):
+    """Word asks to update fields on opening only when the build could not lay the document out
+    (no LibreOffice): test_docx_layout checks both cases."""
     out = built(KALMAR)
     settings = Document(str(out / "arsrapport.docx")).settings.element
-    update = settings.find(qn("w:updateFields"))
-    assert update is not None and update.get(qn("w:val")) == "true"
-    names = [child.tag.rsplit("}", 1)[-1] for child in settings]
-    assert names.index("updateFields") < names.index("themeFontLang")  # schema order
     assert settings.find(qn("w:decimalSymbol")).get(qn("w:val")) == ","
     assert settings.find(qn("w:listSeparator")).get(qn("w:val")) == ";"
     memo = Document(str(out / "tjansteskrivelse.docx")).settings.element

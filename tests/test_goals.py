@@ -13,6 +13,7 @@ from docx.text.paragraph import Paragraph
 
 from kommunrapport.build.pipeline import build_package
 from kommunrapport.errors import KommunrapportError
+from kommunrapport.text.typography import typeset
 
 from .conftest import CONTENT, KALMAR, html_soup
 from .followup_helpers import (
@@ -78,7 +79,7 @@ def test_kalmar_malbilaga_has_all_25_goals_with_symbol_and_text_in_html(built):
         for h in soup.find_all(re.compile("^h[1-6]$"))
     }
     for row in rows:
-        heading = headings.get(f"Nämndsmål – {row['Namn']}")
+        heading = headings.get(f"Nämndsmål – {typeset(row['Namn'])}")
         assert heading is not None, row["Namn"]
         table = heading.find_next("table")
         cells = table.find_all(["td", "th"])
@@ -100,7 +101,7 @@ def test_kalmar_malbilaga_has_all_25_goals_with_symbol_and_text_in_docx(built):
             for i, b in enumerate(blocks)
             if isinstance(b, Paragraph)
             and b.style.name.startswith("Heading")
-            and b.text.endswith(f"Nämndsmål – {row['Namn']}")
+            and b.text.endswith(f"Nämndsmål – {typeset(row['Namn'])}")
         )
         table = next(b for b in blocks[index + 1 :] if isinstance(b, Table))
         symbols = docx_symbol_cells(table)
@@ -176,11 +177,11 @@ def test_kalmar_malbilaga_has_every_activity_and_uppdrag(built):
     assert len(activities) == 77
     cells = {th.get_text(" ", strip=True) for th in soup.select("table tbody th")}
     for activity in activities:
-        assert activity["Namn"] in cells, activity["Namn"]
+        assert typeset(activity["Namn"]) in cells, activity["Namn"]
     uppdrag = sheet_rows(PACKAGE, MALBILAGA, "Uppdrag")
     assert len(uppdrag) == 11
     for row in uppdrag:
-        assert f"Uppdrag – {row['Namn']}" in text
+        assert f"Uppdrag – {typeset(row['Namn'])}" in text
     # an activity whose status icon was lost is shown as "Ej angiven", never as a blank
     assert "– Ej angiven" in text
 

@@ -14,10 +14,10 @@ import pytest
 from kommunrapport.project.package import discover_packages, load_package
 
 from .conftest import CONTENT, html_soup
+from .libreoffice_helpers import SOFFICE, ConversionError, convert_with_libreoffice
 from .test_pdf import toc_page_numbers
 
 EXAMPLES = [p.name for p in discover_packages(CONTENT)]
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -26,33 +26,6 @@ pytestmark = [
     ),
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext saknas"),
 ]
-
-
-class ConversionError(AssertionError):
-    """LibreOffice could not open or convert a document."""
-
-
-def convert_with_libreoffice(documents: list[Path], workdir: Path) -> dict[Path, Path]:
-    """Convert DOCX files to PDF with LibreOffice; the PDF of each, or ConversionError."""
-    outdir = workdir / "pdf"
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = (workdir / "profil").resolve().as_uri()
-    command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore"]
-    command += ["--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir)]
-    command += [str(d) for d in documents]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    if process.returncode != 0:
-        raise ConversionError(f"soffice avslutades med {process.returncode}: {process.stderr}")
-    errors = [line for line in process.stderr.splitlines() if line.startswith("Error")]
-    results: dict[Path, Path] = {}
-    for document in documents:
-        pdf = outdir / f"{document.stem}.pdf"
-        if not pdf.is_file() or pdf.stat().st_size == 0:
-            raise ConversionError(f"LibreOffice öppnade inte {document.name}: {errors}")
-        results[document] = pdf
-    if errors:
-        raise ConversionError("; ".join(errors))
-    return results
 
 
 def pdf_text(path: Path) -> str:
@@ -66,21 +39,6 @@ def pdf_text(path: Path) -> str:
 def page_count(path: Path) -> int:
     with pikepdf.open(path) as pdf:
         return len(pdf.pages)
-
-
-@pytest.fixture(scope="session")
-def libreoffice_pdfs(built, tmp_path_factory):
-    """Every example package's DOCX files, converted by LibreOffice once per session."""
-    cache: dict[str, dict[Path, Path]] = {}
-
-    def _convert(package_id: str) -> dict[Path, Path]:
-        if package_id not in cache:
-            out = built(package_id)
-            workdir = tmp_path_factory.mktemp(f"lo-{package_id}")
-            cache[package_id] = convert_with_libreoffice(sorted(out.glob("*.docx")), workdir)
-        return cache[package_id]
-
-    return _convert
 
 
 @pytest.mark.parametrize("package_id", EXAMPLES)

@@ -56,7 +56,7 @@ FIGURES: list[tuple[str, str, str, str]] = [
     (
         "Nettoredovisning, Lokalförsörjningsavdelningen",
         "Lokalförsörjningsavdelningen",
-        "Utfall 160831",
+        "Utfall 2016-08-31",
         f"6{NBSP}111",
     ),
     # T16-02 Indicator ramavvikelse
@@ -66,7 +66,7 @@ FIGURES: list[tuple[str, str, str, str]] = [
     # T16-20 Näringsliv: "0,1 lägre" in the original is −0,1
     (
         "Indikatorer, näringsliv",
-        "Andel arbetslösa av arbetskraften 16-64 år, skillnad mot riket, procentenheter",
+        "Andel arbetslösa av arbetskraften 16–64 år, skillnad mot riket, procentenheter",
         "Utfall 2016",
         f"{MINUS}0,1",
     ),
@@ -113,7 +113,7 @@ HEADINGS = [
     "2.3 Framåtblick",
     "3 Självskattning av nämndens bidrag och resultat",
     "4.3 Barn och ungas behov",
-    "5 Säkra och hushålla - Nämndens resultat och effekter (god ekonomisk hushållning)",
+    "5 Säkra och hushålla – Nämndens resultat och effekter (god ekonomisk hushållning)",
     "5.1.1 Sammanfattande resultat för styrande indikatorer (god ekonomisk hushållning)",
     "5.3.1 Ekonomi (hushålla)",
     "5.3.1.1 Finansiella mål",
@@ -290,7 +290,7 @@ def test_narrative_numbers_come_from_the_data(out: Path) -> None:
     assert f"ett överskott på 21,3{NBSP}mnkr" in text
     assert f"samlade ramavvikelse 42,8{NBSP}mnkr" in text
     assert f"ett underskott på 31,8{NBSP}mnkr" in text
-    assert "en ökning med 0,3 procentenheter" in text
+    assert f"en ökning med 0,3{NBSP}procentenheter" in text
     assert "totalt nio satsningar" not in text  # rewritten, but the count comes from the data
     assert "sammanlagt nio satsningar beviljats" in text
 

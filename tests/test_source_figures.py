@@ -205,7 +205,7 @@ EXPECTED: dict[str, Expected] = {
         (
             Figure(T16_03, "Politisk kommunledning", "Avvikelse 2016", "685"),
             Figure(T16_03, "Kommunstyrelseförvaltningen", "Avvikelse 2016", "42 848"),
-            Figure(T16_03, "LFE - lokalförsörjning", "Utfall 160831", "6 100"),
+            Figure(T16_03, "LFE – lokalförsörjning", "Utfall 2016-08-31", "6 100"),
             Figure(T16_03, "Nettokostnad", "Bokslut 2016", "-516 569"),
             Figure(T16_03, "Nettokostnad", "Avvikelse 2016", "-31 819"),
             Figure(T16_05, "Nettokostnad", "Budget 2016", "8 225"),
@@ -216,7 +216,7 @@ EXPECTED: dict[str, Expected] = {
             Figure(T16_07, "Nettokostnad", "Avvikelse 2016", "42 848"),
             Figure(T16_07, "Nettokostnad", "Bokslut 2015", "-427 350", occurrence=1),
             Figure(T16_07, "Nettokostnad", "Avvikelse 2016", "21 321", occurrence=1),
-            Figure(T16_08, "Nettokostnad", "Utfall 160831", "6 111"),
+            Figure(T16_08, "Nettokostnad", "Utfall 2016-08-31", "6 111"),
             Figure(T16_09, "Windows 7", "Avvikelse 2016", ""),
             Figure(T16_09, "Nettokostnad", "Avvikelse 2016", "40 656"),
             Figure(T16_10, "Nettokostnad", "Utfall 2016-08-31", "-1 629"),

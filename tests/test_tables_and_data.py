@@ -299,7 +299,13 @@ def test_wide_table_gets_landscape_section_with_footer(package_copy, tmp_path):
     assert orientations[1][1] and not orientations[0][1] and not orientations[2][1]
     assert doc.sections[0].different_first_page_header_footer  # the cover stays plain
     assert not doc.sections[2].different_first_page_header_footer
-    assert doc.sections[1].footer.is_linked_to_previous  # same footer, page numbers go on
+    # its own header and footer (tab stops at the landscape width), page numbers go on
+    landscape = doc.sections[1]
+    assert not landscape.footer.is_linked_to_previous
+    assert "PAGE" in landscape.footer._element.xml and "NUMPAGES" in landscape.footer._element.xml
+    width = landscape.page_width - landscape.left_margin - landscape.right_margin
+    stops = [t.position for p in landscape.header.paragraphs for t in p.paragraph_format.tab_stops]
+    assert abs(max(stops) - width) < 20 * 635  # the right tab at the landscape text width
     table = _docx_table_with(doc, "Koncernledning Stab")
     grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert sum(grid) == 14004  # turned A4 minus margins

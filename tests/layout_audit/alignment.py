@@ -1,11 +1,11 @@
 """Find each source item's characters in the PDF's character stream.
 
 Both sides are compared without white space, soft hyphens, joiners, private-use glyphs (list
-bullets) and hyphens between two letters (so a word a PDF writer hyphenated at a line end still
-matches). Items are found in order: long texts that occur once on both sides anchor the rest, and
-every other item is looked for after the previous item and before the next anchor, so repeated
-text (the header row of 42 risk tables, a contents line and its heading) is found in the right
-place.
+bullets), dot leaders and hyphens between two letters (so a word a PDF writer hyphenated at a
+line end still matches). Items are found in order: long texts that occur once on both sides
+anchor the rest, and every other item is looked for after the previous item and before the
+next anchor, so repeated text (the header row of 42 risk tables, a contents line and its
+heading) is found in the right place.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .source import Item
 ANCHOR_LENGTH = 16  # shorter texts (a header row, "Summa") may repeat: not anchors
 IGNORED = {"\u00ad", "\u200b", "\u2060", "\ufeff", "\x02"}
 HYPHENS = {"-", "\u2010", "\u2011"}
+NON_BREAKING_HYPHENS = {"\u2010", "\u2011"}  # shown as "-" by some PDF writers
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
@@ -31,6 +32,8 @@ def normalize(text: str) -> tuple[str, list[int]]:
             char in IGNORED or char.isspace() or unicodedata.category(char) in ("Zs", "Co", "Cc")
         )
     ]
+    kept = [("-" if char in NON_BREAKING_HYPHENS else char, index) for char, index in kept]
+    kept = _without_leaders(kept)
     out: list[str] = []
     where: list[int] = []
     for position, (char, index) in enumerate(kept):
@@ -44,6 +47,22 @@ def normalize(text: str) -> tuple[str, list[int]]:
         out.append(char)
         where.append(index)
     return "".join(out), where
+
+
+def _without_leaders(kept: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Runs of three or more dots left out: a contents line's dot leader (and "...")."""
+    out: list[tuple[str, int]] = []
+    run: list[tuple[str, int]] = []
+    for item in [*kept, ("", -1)]:
+        if item[0] == ".":
+            run.append(item)
+            continue
+        if len(run) < 3:
+            out.extend(run)
+        run = []
+        if item[1] >= 0:
+            out.append(item)
+    return out
 
 
 @dataclass

@@ -19,6 +19,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 
 ItemKind = Literal["para", "row", "image"]
+LABEL_LENGTH = 90  # a bold paragraph this short is a heading in all but style
+LABEL_LEVEL = 9
 
 W_TAGS = {"p": qn("w:p"), "tbl": qn("w:tbl"), "sdt": qn("w:sdt"), "sdtContent": qn("w:sdtContent")}
 
@@ -128,7 +130,12 @@ class _Reader:
         if has_image:
             self.add(Item("image", "image", style=name))
         if text:
-            self.add(Item("para", _paragraph_role(name), text, name, _heading_level(name)))
+            role, level = _paragraph_role(name), _heading_level(name)
+            if role == "toc":  # without its page: another writer's PDF numbers its own pages
+                text = re.sub(r"\s+\d+$", "", text)
+            if role == "body" and len(text) <= LABEL_LENGTH and _all_bold(p):
+                role, level = "heading", LABEL_LEVEL  # a bold line introducing what follows
+            self.add(Item("para", role, text, name, level))
         if any(br.get(qn("w:type")) == "page" for br in p.iter(qn("w:br"))):
             self.pending_break = True
         sect = ppr.find(qn("w:sectPr")) if ppr is not None else None
@@ -174,6 +181,11 @@ def _heading_level(style: str) -> int:
     if style.lower() == "toc heading":
         return 1
     return int(match.group(1)) if match and style.lower().startswith("heading") else 0
+
+
+def _all_bold(p) -> bool:  # type: ignore[no-untyped-def]
+    flags = _bold_runs(p)
+    return bool(flags) and all(flags)
 
 
 def _bold_runs(tc) -> list[bool]:  # type: ignore[no-untyped-def]

@@ -10,12 +10,16 @@ from typing import Any
 
 from ..document.assemble import COVER_CLASS
 from ..document.blocks import BlockRegistry, RenderContext
+from ..document.docx_look import read_look
 from ..document.expand import expand, number_captions
-from ..document.ooxml import toc_entries
+from ..document.ooxml import toc_field
 from ..document.pandoc_ast import Node, raw_block
 from ..document.structure import DocumentStructurer, TocEntry
+from ..document.table_widths import TableKinds, document_tables
+from ..document.typography_pass import typeset_document
 from ..errors import Location
 from ..project.config import DocumentSpec
+from ..project.paths import builtin_templates_dir
 from ..text.swedish_format import format_date
 from ..writers.docx import DocxSettings, write_docx
 from ..writers.html import HtmlPage, write_html
@@ -67,6 +71,7 @@ class DocumentBuilder:
             trusted_classes={"kr-block", "kr-pagebreak", COVER_CLASS, registry.ref_class},
         )
         blocks = structurer.flatten_sections(ast["blocks"])
+        typeset_document(blocks, registry, shared.findings)
         structurer.number_headings(blocks)
         numbers = number_captions(blocks, registry)
         numbers.update(structurer.heading_references)
@@ -85,6 +90,11 @@ class DocumentBuilder:
                 numbers=dict(numbers),
                 extra={"landscape_width_twips": shared.text_widths[1]},
             )
+            if target in ("docx", "typst"):  # the PDF's columns are measured like the DOCX's
+                look = read_look(shared.reference_docx, builtin_templates_dir() / "reference.docx")
+                ctx.extra["docx_look"] = look
+                tables = document_tables(registry.blocks.values())
+                ctx.extra["table_kinds"] = TableKinds(tables, look.cell_text)
             expanded = expand(blocks, registry, ctx, last_use=target == targets[-1])
             if target == "docx":
                 writers["docx"] = partial(
@@ -186,7 +196,7 @@ class DocumentBuilder:
             entries = [
                 (e.level, e.number or "", e.title, e.anchor) for e in toc if e.level <= toc_depth
             ]
-            toc_xml = toc_entries(entries, shared.labels["innehallsforteckning"])
+            toc_xml = toc_field(entries, shared.labels["innehallsforteckning"], toc_depth)
             toc_block = [
                 raw_block("openxml", toc_xml),
                 raw_block("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'),
@@ -203,6 +213,7 @@ class DocumentBuilder:
             first_page_plain=not memo,
             keywords=config.case_number or "",
             update_fields_on_open=bool(doc.toc and not memo),
+            kept_in_landscape=(shared.labels["forklaring_symboler"],),
             resource_dirs=[shared.package.dir.resolve(), self.media_dir()],
         )
         return write_docx(blocks, settings)

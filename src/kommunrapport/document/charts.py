@@ -20,6 +20,7 @@ from ..errors import KommunrapportError, Location
 from ..project.tool_versions import installed_version
 from ..project.user_cache import cache_dir, read_verified, write_verified
 from ..text.swedish_format import NumberStyle, format_number, format_percent
+from ..text.typography import typeset
 from .blocks import RenderContext
 from .ooxml import paragraph, text_run
 from .pandoc_ast import Node, attr, para, raw_block, text_inlines
@@ -324,6 +325,7 @@ class ChartBlock:
             else ""
         )
         anchor = f' id="{html.escape(self.anchor)}"' if self.anchor else ""
+        caption = html.escape(typeset(self.caption))
         source = (
             f'<p class="table-source">{html.escape(ctx.labels["kalla"])}: '
             f"{html.escape(self.source)}</p>"
@@ -340,7 +342,7 @@ class ChartBlock:
                 (
                     f'<figure{anchor} class="chart">'
                     f'<img src="{name}" alt="{html.escape(self.alt)}">'
-                    f"<figcaption>{prefix}{html.escape(self.caption)}</figcaption>{source}{details}"
+                    f"<figcaption>{prefix}{caption}</figcaption>{source}{details}"
                     "</figure>"
                 ),
             )

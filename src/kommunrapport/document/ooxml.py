@@ -18,6 +18,7 @@ def text_run(
     italic: bool = False,
     style: str | None = None,
     size_half_points: int | None = None,
+    extra_props: str = "",
 ) -> str:
     props = ""
     if style:
@@ -26,14 +27,21 @@ def text_run(
         props += "<w:b/><w:bCs/>"
     if italic:
         props += "<w:i/><w:iCs/>"
+    props += extra_props  # already in schema order (b, bCs, i, iCs, color …)
     if size_half_points:
         props += f'<w:sz w:val="{size_half_points}"/><w:szCs w:val="{size_half_points}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     lines = [
-        "<w:tab/>".join(f'<w:t xml:space="preserve">{escape(p)}</w:t>' for p in line.split("\t"))
-        for line in text.split("\n")
+        "<w:tab/>".join(_texts(part) for part in line.split("\t")) for line in text.split("\n")
     ]
     return f"<w:r>{rpr}{'<w:br/>'.join(lines)}</w:r>"
+
+
+def _texts(text: str) -> str:
+    """``<w:t>`` runs of ``text``; a non-breaking hyphen (U+2011) is Word's own element."""
+    return "<w:noBreakHyphen/>".join(
+        f'<w:t xml:space="preserve">{escape(p)}</w:t>' if p else "" for p in text.split("\u2011")
+    )
 
 
 def field(instruction: str, cached: str, *, run_props: str = "") -> str:
@@ -87,16 +95,22 @@ def internal_link(anchor: str, content: str) -> str:
 TOC_NUMBER_SPACE = 567  # twips (1 cm) kept free for the page numbers of the table of contents
 
 
-def toc_entries(entries: list[tuple[int, str, str, str]], heading: str) -> str:
-    """The table of contents as paragraphs, one per heading: (level, number, title, bookmark).
+def toc_field(entries: list[tuple[int, str, str, str]], heading: str, depth: int) -> str:
+    """The table of contents as Word's own TOC field, one paragraph per heading: (level,
+    number, title, bookmark).
 
-    Each entry links to its heading and carries a PAGEREF field, which Word and LibreOffice
-    compute from the real layout. The entries are not wrapped in a TOC field: the build writes
-    the table of contents anew each time, and LibreOffice would otherwise freeze the (unknown)
-    page numbers as plain text.
+    The field's stored result holds every entry with a link to its heading and a PAGEREF
+    field for its page; the DOCX writer fills in the page numbers from a layout of the finished
+    document (``writers.docx``). Word can still update the field (F9), from the headings.
     """
     out = [paragraph(text_run(heading), style="TOCHeading")]
-    for level, number, title, anchor in entries:
+    begin = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> TOC \\o "1-{depth}" \\h \\z \\u </w:instrText>'
+        '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+    end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    for index, (level, number, title, anchor) in enumerate(entries):
         text = f"{number}\t{title}" if number else title
         indent = 340 * (level - 1)
         number_tab = indent + 340 + 180 * level
@@ -111,5 +125,7 @@ def toc_entries(entries: list[tuple[int, str, str, str]], heading: str) -> str:
         link = internal_link(
             anchor, text_run(text) + "<w:r><w:tab/></w:r>" + field(f"PAGEREF {anchor} \\h", "")
         )
-        out.append(paragraph(link, style=f"TOC{level}", extra_ppr=tabs + hanging))
+        content = (begin if index == 0 else "") + link
+        content += end if index == len(entries) - 1 else ""
+        out.append(paragraph(content, style=f"TOC{level}", extra_ppr=tabs + hanging))
     return "".join(out)

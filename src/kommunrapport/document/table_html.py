@@ -8,12 +8,17 @@ import html
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
+from ..text.typography import typeset
 from .blocks import RenderContext
 
 if TYPE_CHECKING:
     from .table_model import Cell, RenderTable
 
 WIDE_COLUMNS = 5  # tables with this many columns or more may be wider than the text
+
+
+def _text(text: str) -> str:
+    return html.escape(typeset(text))
 
 
 def _html_cell(cell: Cell, tag: str, scope: str | None, column_numeric: bool) -> str:
@@ -37,7 +42,7 @@ def _html_cell(cell: Cell, tag: str, scope: str | None, column_numeric: bool) ->
         attrs += f' class="{" ".join(classes)}"'
     if cell.source:  # the workbook cell or computation behind a figure, shown by `serve`
         attrs += f" data-kalla={quoteattr(cell.source)}"
-    content = html.escape(cell.text).replace("\n", "<br>")
+    content = _text(cell.text).replace("\n", "<br>")
     if cell.bold:
         content = f"<strong>{content}</strong>"
     if cell.italic:
@@ -64,7 +69,7 @@ def html_table(table: RenderTable, ctx: RenderContext, number: int | None) -> st
             else ""
         )
         hidden = ' class="visually-hidden"' if table.caption_hidden else ""
-        caption = f"<caption{hidden}>{prefix}{html.escape(table.caption)}</caption>"
+        caption = f"<caption{hidden}>{prefix}{_text(table.caption)}</caption>"
     numeric = [c.numeric for c in table.columns]
     wrap = "table-wrap landscape" if table.landscape else "table-wrap"
     if table.landscape or len(table.columns) >= WIDE_COLUMNS:
@@ -104,11 +109,10 @@ def html_table(table: RenderTable, ctx: RenderContext, number: int | None) -> st
     out.append("</tbody></table>")
     for index, note in enumerate(table.notes, 1):
         marker = f"{index}) " if len(table.notes) > 1 else ""
-        out.append(f'<p class="table-note">{html.escape(marker + note)}</p>')
+        out.append(f'<p class="table-note">{_text(marker + note)}</p>')
     if table.source:
         out.append(
-            f'<p class="table-source">{html.escape(ctx.labels["kalla"])}: '
-            f"{html.escape(table.source)}</p>"
+            f'<p class="table-source">{html.escape(ctx.labels["kalla"])}: {_text(table.source)}</p>'
         )
     out.append("</div>")
     return "".join(out)

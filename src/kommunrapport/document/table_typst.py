@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .table_widths import column_widths
+from ..text.typography import typeset
+from .table_docx import table_column_widths
 from .typst_code import call
 
 if TYPE_CHECKING:
@@ -32,9 +33,15 @@ WHOLE_SHARE = 0.45  # as kr-hel-andel in the template
 CLEARLY_SHORT, CLEARLY_LONG = 0.25, 0.75
 
 
+def _text(text: str) -> str:
+    """Typeset (``text.typography``); a range of years is one unbreakable piece when the
+    columns are measured, so it fits its column."""
+    return typeset(text)
+
+
 def cell_data(cell: Cell) -> dict[str, Any]:
     """A cell as the template reads it; defaults are left out."""
-    data: dict[str, Any] = {"text": cell.text}
+    data: dict[str, Any] = {"text": _text(cell.text)}
     if cell.align != "left":
         data["align"] = cell.align
     if cell.bold is not None:
@@ -107,13 +114,14 @@ def table_data(
     if table.caption and not table.caption_hidden:
         label = ctx.labels["tabell"]
         separator = ctx.labels.get("bildtext_skiljetecken", ". ")
-        data["caption"] = f"{label} {number}{separator}{table.caption}" if number else table.caption
+        caption = _text(table.caption)
+        data["caption"] = f"{label} {number}{separator}{caption}" if number else caption
     if table.anchor:
         data["anchor"] = table.anchor
     if table.notes:
-        data["notes"] = list(table.notes)
+        data["notes"] = [_text(note) for note in table.notes]
     if table.source:
-        data["source"] = f"{ctx.labels['kalla']}: {table.source}"
+        data["source"] = _text(f"{ctx.labels['kalla']}: {table.source}")
     if table.landscape:
         data["landscape"] = True
     groups = keep_groups(table.rows)
@@ -178,10 +186,7 @@ def _lift_groups(table: RenderTable, data: dict[str, Any]) -> None:
 
 def typst_widths(table: RenderTable, ctx: RenderContext) -> list[int]:
     """The DOCX's column widths, for the PDF's proportions."""
-    total = ctx.text_width_twips
-    if table.landscape:
-        total = int(ctx.extra.get("landscape_width_twips", total * 1.45))
-    return column_widths(table, total)
+    return table_column_widths(table, ctx)
 
 
 def typst_table(

@@ -22,9 +22,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from ..document.docx_look import read_look
 from ..document.pandoc_ast import Node
-from ..document.table_docx import LANDSCAPE_MARKER
+from ..document.typography_pass import join_nowrap_spans
 from ..text.swedish_format import DECIMAL, LIST_SEPARATOR
+from .docx_pagination import keep_together, picture_spacing
+from .docx_sections import landscape_sections
+from .docx_toc import fill_page_numbers, unlist_other_headings
+from .libreoffice_layout import heading_pages
 from .pandoc import ast_to_bytes
 
 PLACEHOLDER = re.compile(r"\{([a-zåäö_]+)\}")
@@ -42,14 +47,18 @@ class DocxSettings:
     first_page_plain: bool = True  # cover page without header and footer
     resource_dirs: list[Path] = field(default_factory=list)  # where relative images are
     keywords: str = ""
-    # Word keeps the cached result of a field until it is updated; with this set, Word offers to
-    # update the fields when the file is opened, so the table of contents gets its page numbers
+    # The document has a table of contents: its page numbers come from LibreOffice's layout
+    # of the document where LibreOffice is installed; otherwise Word offers to update the
+    # fields when the file is opened, so the table of contents gets its page numbers
     update_fields_on_open: bool = False
+    # captions of tables (the symbol legend) kept on the landscape page of a wide table above
+    kept_in_landscape: tuple[str, ...] = ()
     decimal_symbol: str = DECIMAL  # for calculated fields, as a Swedish Word would have them
     list_separator: str = LIST_SEPARATOR
 
 
 def write_docx(blocks: list[Node], settings: DocxSettings) -> bytes:
+    join_nowrap_spans(blocks)
     ast = {
         "pandoc-api-version": [1, 23, 1, 1],
         "meta": {
@@ -61,13 +70,27 @@ def write_docx(blocks: list[Node], settings: DocxSettings) -> bytes:
     raw = ast_to_bytes(
         ast, "docx", ["--reference-doc", str(settings.reference_doc), "--resource-path", resources]
     )
-    finished = _finish(raw, settings)
-    return normalize_zip(finished, settings.timestamp)
+    first = normalize_zip(_finish(raw, settings, None), settings.timestamp)
+    if not settings.update_fields_on_open:
+        return first
+    # the table of contents gets its page numbers from LibreOffice's layout of the document
+    pages = heading_pages(first)
+    if pages is None:
+        return first  # Word fills them in when it opens the file
+    return normalize_zip(_finish(raw, settings, pages), settings.timestamp)
 
 
-def _finish(data: bytes, settings: DocxSettings) -> bytes:
+def _finish(data: bytes, settings: DocxSettings, pages: list[tuple[str, int]] | None) -> bytes:
     doc = Document(io.BytesIO(data))
-    _landscape_sections(doc)
+    update_fields = settings.update_fields_on_open
+    unlist_other_headings(doc)
+    if pages is not None and fill_page_numbers(doc, pages):
+        update_fields = False
+    section = doc.sections[0]
+    width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    keep_together(doc, read_look(settings.reference_doc).body_text, int(width / 635))
+    picture_spacing(doc)
+    landscape_sections(doc, settings.kept_in_landscape)
     for section in doc.sections:
         if not settings.first_page_plain:
             section.different_first_page_header_footer = False
@@ -86,7 +109,7 @@ def _finish(data: bytes, settings: DocxSettings) -> bytes:
                     for cell in row.cells:
                         for paragraph in cell.paragraphs:
                             _fill_placeholders(paragraph, settings.placeholders)
-    _word_settings(doc, settings)
+    _word_settings(doc, settings, update_fields)
     props = doc.core_properties
     props.title = settings.title
     props.subject = settings.subject
@@ -111,7 +134,7 @@ _AFTER_UPDATE_FIELDS = (
 )  # fmt: skip
 
 
-def _word_settings(doc, settings: DocxSettings) -> None:
+def _word_settings(doc, settings: DocxSettings, update_fields: bool) -> None:
     """Field updating on open and the Swedish decimal and list separators in settings.xml."""
     root = doc.settings.element
     for name, value in (
@@ -125,7 +148,7 @@ def _word_settings(doc, settings: DocxSettings) -> None:
         element.set(qn("w:val"), value)
     for old in root.findall(qn("w:updateFields")):
         root.remove(old)
-    if not settings.update_fields_on_open:
+    if not update_fields:
         return
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
@@ -138,53 +161,6 @@ def _word_settings(doc, settings: DocxSettings) -> None:
 
 def _local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-def _landscape_sections(doc) -> None:
-    """Turn the marker paragraphs around wide tables into landscape sections.
-
-    The portrait section before the table ends with a copy of the document's own section
-    properties; the landscape section gets the page turned and keeps headers and footers (they
-    carry over from the previous section) and the page numbering (it continues).
-    """
-    body = doc.element.body
-    markers = [
-        p
-        for p in body.iter(qn("w:p"))
-        if "".join(t.text or "" for t in p.iter(qn("w:t"))).startswith(LANDSCAPE_MARKER)
-    ]
-    if not markers:
-        return
-    final = body.find(qn("w:sectPr"))
-    first_section = True
-    for marker in markers:
-        is_start = "".join(t.text or "" for t in marker.iter(qn("w:t"))).endswith("-START")
-        for run in marker.findall(qn("w:r")):
-            marker.remove(run)
-        section = copy.deepcopy(final)
-        if not first_section:
-            for title_page in section.findall(qn("w:titlePg")):
-                section.remove(title_page)
-        if not is_start:  # the section that ends here holds the wide table
-            for reference in section.findall(qn("w:headerReference")) + section.findall(
-                qn("w:footerReference")
-            ):
-                section.remove(reference)
-            size = section.find(qn("w:pgSz"))
-            width, height = size.get(qn("w:w")), size.get(qn("w:h"))
-            size.set(qn("w:w"), height)
-            size.set(qn("w:h"), width)
-            size.set(qn("w:orient"), "landscape")
-            for title_page in section.findall(qn("w:titlePg")):
-                section.remove(title_page)
-        first_section = False
-        ppr = marker.find(qn("w:pPr"))
-        if ppr is None:
-            ppr = OxmlElement("w:pPr")
-            marker.insert(0, ppr)
-        ppr.append(section)
-    for title_page in final.findall(qn("w:titlePg")):
-        final.remove(title_page)
 
 
 def _fill_placeholders(paragraph: Paragraph, values: dict[str, str]) -> None:

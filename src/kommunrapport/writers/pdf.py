@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from typst import PDFStandard
 
 from ..document.pandoc_ast import Node
+from ..document.typography_pass import box_nowrap_spans
 from ..document.typst_code import call, typst_value
 from ..errors import KommunrapportError
 from ..project.source_files import TemplateFolders
@@ -125,6 +126,7 @@ def with_contents(blocks: list[Node], settings: PdfSettings) -> list[Node]:
 
 
 def typst_body(blocks: list[Node]) -> str:
+    box_nowrap_spans(blocks)  # "2023–2024" never breaks after its dash
     ast = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
     return ast_to_bytes(ast, "typst", ["--wrap=none"]).decode("utf-8")
 

@@ -16,7 +16,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
@@ -27,6 +27,8 @@ HEADING_FONT = "Arial"
 SYMBOL_FONT = "Segoe UI Symbol"
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 TEXT = RGBColor(0x1A, 0x1A, 0x1A)
+RULE = "C9D1DA"  # thin rules between table rows
+TOTAL_FILL = "E6EBF1"  # the background of total rows
 
 A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = Cm(2.5), Cm(2.5), Cm(2.2)
@@ -125,6 +127,10 @@ def _configure_styles(doc) -> None:
 
     toc_heading = _paragraph_style(doc, "TOC Heading", "Heading 1")
     _font(toc_heading, HEADING_FONT, 17, bold=True, color=ACCENT)
+    # body text level: Word's table of contents, when updated, must not list its own heading
+    outline = OxmlElement("w:outlineLvl")
+    outline.set(qn("w:val"), "9")
+    toc_heading.element.get_or_add_pPr().append(outline)
     for level in range(1, 5):
         style = _paragraph_style(doc, f"toc {level}")
         style.element.set(qn("w:styleId"), f"TOC{level}")  # Word's own id for the TOC styles
@@ -185,6 +191,41 @@ def _configure_styles(doc) -> None:
     hyperlink.font.color.rgb = ACCENT
 
 
+def _border(side: str, size: int, color: str) -> str:
+    return f'<w:{side} w:val="single" w:sz="{size}" w:space="0" w:color="{color}"/>'
+
+
+def _configure_table_style(doc) -> None:
+    """The table style "Table" (pandoc's, used by every table we write): rules above and
+    below the table and between rows, a bold header row with a rule under it, and a bold,
+    shaded total row between two rules. Word calls the parts "Header Row" and "Total Row"."""
+    accent = str(ACCENT)
+    style = next(s for s in doc.styles if s.style_id == "Table")
+    element = style.element
+    for old in element.findall(qn("w:tblPr")) + element.findall(qn("w:tblStylePr")):
+        element.remove(old)
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    borders = _border("top", 8, accent) + _border("bottom", 8, accent)
+    borders += _border("insideH", 2, RULE)
+    margins = (
+        '<w:top w:w="0" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
+    )
+    bold = "<w:rPr><w:b/><w:bCs/></w:rPr>"
+    parts = [
+        f'<w:tblPr {namespace}><w:tblInd w:w="0" w:type="dxa"/>'
+        f"<w:tblBorders>{borders}</w:tblBorders><w:tblCellMar>{margins}</w:tblCellMar></w:tblPr>",
+        f'<w:tblStylePr {namespace} w:type="firstRow">{bold}<w:tcPr><w:tcBorders>'
+        f'{_border("bottom", 8, accent)}</w:tcBorders><w:vAlign w:val="bottom"/></w:tcPr>'
+        "</w:tblStylePr>",
+        f'<w:tblStylePr {namespace} w:type="lastRow">{bold}<w:tcPr><w:tcBorders>'
+        f"{_border('top', 8, accent)}{_border('bottom', 8, accent)}</w:tcBorders>"
+        f'<w:shd w:val="clear" w:color="auto" w:fill="{TOTAL_FILL}"/></w:tcPr></w:tblStylePr>',
+    ]
+    for part in parts:
+        element.append(parse_xml(part))
+
+
 def _configure_page(doc) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT
@@ -234,6 +275,7 @@ def make_reference_docx(path: Path) -> None:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     _configure_styles(doc)
+    _configure_table_style(doc)
     _configure_page(doc)
     _settings(doc)
     for style in doc.styles:
