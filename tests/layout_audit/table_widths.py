@@ -24,6 +24,13 @@ class TableKind:
         return len(self.widths) == 1
 
 
+def _text(cell) -> str:  # type: ignore[no-untyped-def]
+    return "".join(
+        "-" if node.tag == f"{W}noBreakHyphen" else node.text or ""
+        for node in cell.iter(f"{W}t", f"{W}noBreakHyphen")
+    )
+
+
 def table_kinds(docx: Path) -> list[TableKind]:
     """Kinds of table that occur more than once, with the column widths (twips) they get."""
     with zipfile.ZipFile(docx) as archive:
@@ -35,10 +42,7 @@ def table_kinds(docx: Path) -> list[TableKind]:
         ]
         if not header:
             continue
-        headings = " | ".join(
-            "".join(t.text or "" for t in cell.iter(f"{W}t"))
-            for cell in header[-1].findall(f"{W}tc")
-        )
+        headings = " | ".join(_text(cell) for cell in header[-1].findall(f"{W}tc"))
         grid = tuple(int(c.get(f"{W}w", "0")) for c in table.iter(f"{W}gridCol"))
         kind = kinds.setdefault(headings, TableKind(headings, 0, set()))
         kind.tables += 1
