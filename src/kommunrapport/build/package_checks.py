@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..text.cell_markdown import plain_text
 from ..text.literal_amounts import (
     LiteralAmount,
     check_literals,
@@ -49,8 +50,9 @@ def literals_in_goal_cells(shared: PackageContext, allowed: set[str]) -> list[Li
         for row in tree.rader():
             for column in row.kolumner_av(*NARRATIVE_COLUMNS):
                 value = row.get(column)
-                if isinstance(value, str):
-                    found += find_literals_in_cell(value, row.location(column), allowed)
+                if isinstance(value, str):  # the text a reader sees: "*112* mnkr" is 112 mnkr
+                    text = plain_text(value)
+                    found += find_literals_in_cell(text, row.location(column), allowed)
     return found
 
 

@@ -172,6 +172,16 @@ class TableSpec(Model):
         ),
         examples=["Enhet"],
     )
+    group_columns: list[str] = Field(
+        default_factory=list,
+        alias="gruppera",
+        description=(
+            "Bladets kolumner som skrivs först, före radtexterna, där rader i följd med samma "
+            "värde får en gemensam cell (som en sammanslagen cell i Excel). Flera kolumner: "
+            "varje grupperas inom kolumnen före den."
+        ),
+        examples=[["Nyckeltal"]],
+    )
     label_width: float | None = Field(
         None,
         alias="etikett_bredd",

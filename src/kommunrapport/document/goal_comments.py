@@ -11,6 +11,7 @@ from ..followup.goal_rows import GoalRow
 from ..followup.internal_control import InternalControl
 from ..followup.row_tree import RowTree
 from ..project.package import Package
+from ..text.cell_markdown import cell_content, to_markdown
 from ..text.templating import render_template
 from .goal_context import GoalDocument
 from .goal_text import markdown_escape
@@ -37,7 +38,7 @@ class GoalComments:
         row = self.doc.one_row(row, "kommentar")
         path = self.comment_file(row)
         if path is None:
-            return markdown_escape(str(row.kommentar)) if row.kommentar else ""
+            return cell_markdown(str(row.kommentar)) if row.kommentar else ""
         if row.kommentar:
             self.doc.findings.warn(
                 "kommentar-dubbel",
@@ -49,6 +50,15 @@ class GoalComments:
         name = f"{COMMENT_DIR}/{row.id}.md"
         display = self.doc.package.display(path)
         return render_template(self.doc.env, name, self.doc.context, display).strip()
+
+
+def cell_markdown(text: str) -> str:
+    """A comment cell as section Markdown: the cell's safe subset (emphasis, lists, line
+    breaks, links), every other character escaped."""
+    plain, rich = cell_content(text)
+    if rich is None:
+        return markdown_escape(plain)
+    return to_markdown(rich)
 
 
 def check_comment_files(

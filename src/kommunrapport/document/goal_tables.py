@@ -13,6 +13,7 @@ from ..data.workbook import is_number, normalize
 from ..errors import KommunrapportError
 from ..followup.goal_rows import GoalRow, format_plain
 from ..project.config import fold
+from ..text.cell_markdown import cell_content, lead_in
 from .blocks import RenderContext
 from .goal_comments import GoalComments
 from .goal_context import GoalDocument
@@ -21,7 +22,7 @@ from .pandoc_ast import Node, raw_block
 from .status_cells import status_cell
 from .table_docx import docx_table
 from .table_html import html_table
-from .table_model import Cell, Column, RenderTable, Row
+from .table_model import Cell, Column, RenderTable, Row, merge_runs
 from .table_typst import typst_table
 
 ACTIVITY_SHEETS = ("Aktiviteter", "Åtaganden")
@@ -60,6 +61,26 @@ class HiddenCaptionTable(RenderTable):
             "<caption>", '<caption class="visually-hidden">', 1
         )
         return [raw_block("html", html)]
+
+
+def as_names(names: Iterable[str] | str) -> list[str]:
+    return [names] if isinstance(names, str) else [str(name) for name in names]
+
+
+def group_indexes(columns: list[ColumnChoice], names: Iterable[str]) -> list[int]:
+    """The positions of the grouping columns (``gruppera``) among the table's columns."""
+    keys = [c.key for c in columns]
+    indexes = []
+    for name in names:
+        key = normalize(name)
+        if key not in keys:
+            raise KommunrapportError(
+                f"gruppera: kolumnen {name!r} finns inte bland tabellens kolumner",
+                hint="Gruppera bara kolumner som tabellen visar: "
+                f"{', '.join(c.heading or c.key for c in columns)}.",
+            )
+        indexes.append(keys.index(key))
+    return sorted(indexes)
 
 
 @dataclass
@@ -127,6 +148,9 @@ class GoalTables:
             return Cell(plain_number(value, self.doc.style), align="right")
         if isinstance(value, date):
             return Cell(value.isoformat(), css_class="nowrap")
+        if isinstance(value, str):  # a text cell may hold Markdown: *kursiv*, - punkt
+            text, rich = cell_content(value)
+            return Cell(text, rich=rich)
         return Cell(format_plain(value))
 
     def table(
@@ -138,10 +162,13 @@ class GoalTables:
         anchor: str | None = None,
         numbered: bool = False,
         row_headers: bool = True,
+        group: Iterable[str] = (),
     ) -> str:
-        """A table of rows; comment rows (cell comments) inside, file comments after it."""
+        """A table of rows; comment rows (cell comments) inside, file comments after it;
+        ``group`` names columns whose equal cells in consecutive rows become one."""
         if not rows:
             return ""
+        grouped = group_indexes(columns, group)
         headings = [self._heading(rows, c) for c in columns]
         body: list[Row] = []
         after: list[str] = []
@@ -158,12 +185,8 @@ class GoalTables:
                     )
             elif row.kommentar:
                 label = self.doc.labels["kommentar"]
-                body.append(
-                    Row(
-                        [Cell(f"{label}: {format_plain(row.kommentar)}", colspan=len(columns))],
-                        kind="comment",
-                    )
-                )
+                text, rich = lead_in(f"{label}: ", format_plain(row.kommentar))
+                body.append(Row([Cell(text, colspan=len(columns), rich=rich)], kind="comment"))
         numeric = [
             all(
                 c.align == "right" for r in body if r.kind == "body" for c in [r.cells[i]] if c.text
@@ -172,6 +195,8 @@ class GoalTables:
             for i in range(len(columns))
         ]
         header = [Cell(h, align="right" if numeric[i] else "left") for i, h in enumerate(headings)]
+        merge_runs(body, grouped)
+        leading = next((n for n in range(len(columns)) if n not in grouped), len(columns))
         table_class = RenderTable if caption else HiddenCaptionTable
         if not caption:  # a name for screen readers: "Budget i balans: ansvarig och bedömning"
             owner = rows[0].namn if len(rows) == 1 else (rows[0].förälder or rows[0]).namn
@@ -184,6 +209,7 @@ class GoalTables:
             anchor=anchor,
             row_headers=row_headers,
             location=rows[0].location(),
+            row_header_columns=leading + 1,
         )
         if not numbered:
             table.caption_kind = None
@@ -198,11 +224,16 @@ class GoalTables:
         kommentarer: bool = False,
         id: str | None = None,
         numrerad: bool | None = None,
+        gruppera: Iterable[str] | str = (),
     ) -> str:
-        """A table over rows (or ids) with chosen columns; scale columns get symbol + text."""
+        """A table over rows (or ids) with chosen columns; scale columns get symbol + text;
+        ``gruppera`` names columns whose equal cells in consecutive rows become one."""
         rows = self.doc.rows(rader)
         numbered = bool(rubrik) if numrerad is None else numrerad
-        return self.table(rows, parse_columns(kolumner), rubrik, kommentarer, id, numbered)
+        columns = parse_columns(kolumner)
+        return self.table(
+            rows, columns, rubrik, kommentarer, id, numbered, group=as_names(gruppera)
+        )
 
     def aktivitetstabell(
         self,

@@ -26,6 +26,7 @@ from .blocks import RenderContext
 from .docx_look import DocxLook, RunLook, read_look
 from .ooxml import bookmark, paragraph, text_run
 from .ooxml import field as ooxml_field
+from .rich_cells import rich_docx
 from .table_widths import TableKinds, column_widths, measure_columns, pieces
 
 if TYPE_CHECKING:
@@ -66,6 +67,10 @@ def _cell_xml(
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if cell.colspan > 1:
         props += f'<w:gridSpan w:val="{cell.colspan}"/>'
+    if cell.rowspan > 1:  # a grouping column's cell over the equal cells below it
+        props += '<w:vMerge w:val="restart"/>'
+    elif cell.spanned:
+        props += "<w:vMerge/>"
     if header:
         props += look.table.header_cell
     elif kind == "total":
@@ -79,10 +84,24 @@ def _cell_xml(
             f'<w:r><w:rPr><w:rStyle w:val="Statussymbol"/>{color}</w:rPr>'
             f'<w:t xml:space="preserve">{escape(cell.symbol)} </w:t></w:r>'
         )
-    if cell.text:
+    if cell.text and cell.rich is None:
         text = _DATE.sub("\\1\u2011\\2\u2011\\3", _text(cell.text))  # a date never breaks
         runs += text_run(text, extra_props=_run_props(cell, kind, header, look))
     align = {"right": "right", "center": "center"}.get(cell.align)
+    if cell.rich is not None:  # Markdown of a text cell: paragraphs, list items, emphasis
+        italic = cell.italic if cell.italic is not None else kind == "varav"
+        symbol = runs
+        runs = rich_docx(
+            cell.rich,
+            style="Tabelltext",
+            bold=bool(cell.bold),
+            italic=bool(italic),
+            align=align,
+            keep_next=keep_next,
+            lead=symbol,
+            text=_text,
+        )
+        return f"<w:tc><w:tcPr>{props}</w:tcPr>{runs}</w:tc>"
     indent = f'<w:ind w:left="{cell.indent * 227}"/>' if cell.indent else ""
     para = paragraph(runs, style="Tabelltext", align=align, keep_next=keep_next, extra_ppr=indent)
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{para}</w:tc>"
@@ -167,11 +186,17 @@ def _kept_whole(table: RenderTable, widths: list[int], look: DocxLook, height: f
 def _keeps(table: RenderTable, whole: bool) -> list[bool]:
     """For each body row: whether it stays on the page of the next row."""
     rows: list[Row] = table.rows
+    spanned = {  # the rows of a row span share a page
+        index + offset
+        for index, row in enumerate(rows)
+        for cell in row.cells
+        for offset in range(cell.rowspan - 1)
+    }
     keeps = []
     for index, row in enumerate(rows):
         following = rows[index + 1] if index + 1 < len(rows) else None
         keep = following is not None and (
-            whole or row.kind == "group" or following.kind in KEPT_WITH_PREVIOUS
+            whole or row.kind == "group" or following.kind in KEPT_WITH_PREVIOUS or index in spanned
         )
         keeps.append(keep)
     return keeps

@@ -10,6 +10,7 @@ from xml.sax.saxutils import quoteattr
 
 from ..text.typography import typeset
 from .blocks import RenderContext
+from .rich_cells import rich_html
 
 if TYPE_CHECKING:
     from .table_model import Cell, RenderTable
@@ -38,11 +39,16 @@ def _html_cell(cell: Cell, tag: str, scope: str | None, column_numeric: bool) ->
         attrs += f' scope="{scope}"'
     if cell.colspan > 1:
         attrs += f' colspan="{cell.colspan}"'
+    if cell.rowspan > 1:  # a grouping column's cell over the equal cells below it
+        attrs += f' rowspan="{cell.rowspan}"'
     if classes:
         attrs += f' class="{" ".join(classes)}"'
     if cell.source:  # the workbook cell or computation behind a figure, shown by `serve`
         attrs += f" data-kalla={quoteattr(cell.source)}"
-    content = _text(cell.text).replace("\n", "<br>")
+    if cell.rich is not None:  # Markdown of a text cell: paragraphs, lists, emphasis, links
+        content = rich_html(cell.rich, typeset)
+    else:
+        content = _text(cell.text).replace("\n", "<br>")
     if cell.bold:
         content = f"<strong>{content}</strong>"
     if cell.italic:
@@ -99,11 +105,13 @@ def html_table(table: RenderTable, ctx: RenderContext, number: int | None) -> st
         position = 0
         for index, cell in enumerate(row.cells):
             is_num = cell.colspan == 1 and position < len(numeric) and numeric[position]
-            if index == 0 and table.row_headers and row.kind != "comment":
+            position += cell.colspan
+            if cell.spanned:  # covered by a row span from above
+                continue
+            if index < table.row_header_columns and table.row_headers and row.kind != "comment":
                 cells.append(_html_cell(cell, "th", "row", False))
             else:
                 cells.append(_html_cell(cell, "td", None, is_num))
-            position += cell.colspan
         kind = "" if row.kind == "body" else f' class="{row.kind}"'
         out.append(f"<tr{kind}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..text.typography import typeset
+from .rich_cells import rich_typst
 from .table_docx import table_column_widths
 from .typst_code import call
 
@@ -56,7 +57,43 @@ def cell_data(cell: Cell) -> dict[str, Any]:
         data["symbol"] = cell.symbol
         if cell.symbol_color:
             data["color"] = cell.symbol_color
+    if cell.rowspan > 1:
+        data["rowspan"] = cell.rowspan
+    if cell.rich is not None:  # Markdown of a text cell, as data for kr-rik
+        data["rich"] = rich_typst(cell.rich, _text)
     return data
+
+
+def row_cells(cells: list[Cell]) -> list[dict[str, Any]]:
+    """A row's cells for the template; a cell covered by a row span above it is left out,
+    and the cells after it say which column they start in (``pos``)."""
+    out = []
+    position = 0
+    skipped = False
+    for cell in cells:
+        if cell.spanned:
+            skipped = True
+        else:
+            out.append(cell_data(cell) | ({"pos": position} if skipped else {}))
+        position += cell.colspan
+    return out
+
+
+def span_groups(rows: list[Row], groups: list[list[int]]) -> list[list[int]]:
+    """The keep groups joined with the runs of rows a row span covers (they share a page)."""
+    runs = [
+        [index, index + cell.rowspan - 1]
+        for index, row in enumerate(rows)
+        for cell in row.cells
+        if cell.rowspan > 1
+    ]
+    merged: list[list[int]] = []
+    for first, last in sorted(groups + runs):
+        if merged and first <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return merged
 
 
 def keep_groups(rows: list[Row]) -> list[list[int]]:
@@ -106,8 +143,7 @@ def table_data(
         "numeric": [column.numeric for column in table.columns],
         "header": [[cell_data(cell) for cell in row] for row in table.header_rows],
         "rows": [
-            {"cells": [cell_data(cell) for cell in row.cells]}
-            | ({"kind": row.kind} if row.kind != "body" else {})
+            {"cells": row_cells(row.cells)} | ({"kind": row.kind} if row.kind != "body" else {})
             for row in table.rows
         ],
     }
@@ -124,7 +160,7 @@ def table_data(
         data["source"] = _text(f"{ctx.labels['kalla']}: {table.source}")
     if table.landscape:
         data["landscape"] = True
-    groups = keep_groups(table.rows)
+    groups = span_groups(table.rows, keep_groups(table.rows))
     if groups:
         data["groups"] = groups
     if lifted_groups(table):

@@ -11,7 +11,7 @@ from ..data.view_model import ViewColumn, ViewData
 from ..errors import Location
 from ..text.swedish_format import NumberStyle, format_number, format_percent
 from .status_cells import status_cell
-from .table_model import Cell, Column, RenderTable, Row, RowKind
+from .table_model import Cell, Column, RenderTable, Row, RowKind, merge_runs
 
 MAX_SOURCE_PLACES = 6
 ROW_KIND: dict[str, RowKind] = {
@@ -70,13 +70,16 @@ def render_view(
     notes: list[str] | None = None,
 ) -> RenderTable:
     spec = view.spec
+    sheet = view.ledger.sheet
+    group_keys = [sheet.column_key(name, location) for name in spec.group_columns]
     textual = ("text", "status")  # status columns: symbol and text, left-aligned
-    columns = [Column(numeric=False, weight=spec.label_width)] + [
+    columns = [Column(numeric=False) for _ in group_keys]
+    columns += [Column(numeric=False, weight=spec.label_width)] + [
         Column(numeric=c.format not in textual, weight=c.spec.width) for c in view.columns
     ]
     header_rows: list[list[Cell]] = []
     if group_titles:
-        group_row = [Cell("")]
+        group_row = [Cell("") for _ in group_keys] + [Cell("")]
         used = 0
         for text, span in group_titles:
             group_row.append(Cell(text, align="center", colspan=span))
@@ -84,7 +87,8 @@ def render_view(
         group_row += [Cell("") for _ in range(len(view.columns) - used)]
         header_rows.append(group_row)
     header_rows.append(
-        [Cell(spec.label_title)]
+        [Cell(str(sheet.headers[sheet.keys.index(key)])) for key in group_keys]
+        + [Cell(spec.label_title)]
         + [
             Cell(title, align="right" if c.format not in textual else "left")
             for title, c in zip(titles, view.columns, strict=True)
@@ -106,7 +110,11 @@ def render_view(
         if kind == "comment":
             rows.append(Row([Cell(label, italic=italic, colspan=len(columns))], "comment"))
             continue
-        cells = [Cell(label, bold=bold, italic=italic, indent=ledger_row.level)]
+        cells = [
+            Cell(_group_text(ledger_row.source.get(key)), bold=bold, italic=italic)
+            for key in group_keys
+        ]
+        cells.append(Cell(label, bold=bold, italic=italic, indent=ledger_row.level))
         for column in view.columns:
             value = view_row.values.get(column.key)
             if column.format == "status":  # symbol and text from the column's scale
@@ -137,6 +145,7 @@ def render_view(
                 )
             )
         rows.append(Row(cells, kind))
+    merge_runs(rows, range(len(group_keys)))  # gruppera: equal values in a row share a cell
     full_caption = caption
     if caption and unit_caption:
         full_caption = f"{caption} ({unit_caption})"
@@ -150,4 +159,13 @@ def render_view(
         source=spec.source,
         landscape=spec.landscape,
         location=location,
+        row_header_columns=len(group_keys) + 1,
     )
+
+
+def _group_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
