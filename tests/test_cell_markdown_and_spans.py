@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import outloud
 import pypdfium2
 import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 
+from kommunrapport.errors import KommunrapportError
 from kommunrapport.text.cell_markdown import ListBlock, Paragraph, cell_content, parse_cell
 
 from .conftest import KALMAR
+from .small_packages import SECTION as SECTION_FILE
 from .small_packages import build_html, write_small_package
+from .test_accessibility import axe_page, describe  # noqa: F401 (a fixture)
 
 COMMENT = (
     "Arbetet gick *bättre* än väntat och **före plan**.\n\n"
@@ -243,3 +248,57 @@ def test_kalmar_measures_span_their_rows_as_in_the_original(built) -> None:  # t
 def html_main_of(path: Path) -> BeautifulSoup:
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     return soup.find("main")  # type: ignore[return-value]
+
+
+@pytest.mark.browser
+def test_axe_accepts_rich_cells_and_row_spans(
+    axe_page: Callable[[Path], list[dict]],  # noqa: F811 (the fixture imported above)
+    rich_build: dict[str, Path],
+    grouped_build: dict[str, Path],
+) -> None:
+    for build in (rich_build, grouped_build):
+        violations = axe_page(build[".html"])
+        assert violations == [], describe(violations)
+
+
+def test_outloud_accepts_rich_cells_and_row_spans(
+    rich_build: dict[str, Path], grouped_build: dict[str, Path]
+) -> None:
+    """PDF/UA: lists and links inside table cells, and cells over several rows."""
+    for build in (rich_build, grouped_build):
+        result = outloud.check(str(build[".pdf"]))
+        assert result.error is None, result.error
+        errors = [f for f in result.findings if f.severity == "error"]
+        assert not errors, "; ".join(f"{f.rule} s. {f.page}: {f.message}" for f in errors)
+
+
+def test_activity_table_groups_and_unknown_group_column_is_explained(tmp_path: Path) -> None:
+    goals = {
+        "Nämndsmål": [["Id", "Namn", "Bedömning"], ["NM-1", "Budget i balans", "helt"]],
+        "Aktiviteter": [
+            ["Id", "Förälder", "Namn", "Ansvarig", "Status"],
+            ["A1", "NM-1", "Ny budgetprocess", "Ekonomichef", "Pågår"],
+            ["A2", "NM-1", "Månadsuppföljning", "Ekonomichef", "Klar"],
+            ["A3", "NM-1", "Utbildning", "HR-chef", "Pågår"],
+        ],
+    }
+    section = """\
+        {{ aktivitetstabell("NM-1", kolumner=["Ansvarig", "Namn", "Status"],
+                            gruppera="Ansvarig", kommentarer=false) }}
+        """
+    package = write_small_package(
+        tmp_path, report_extra=SCALE, section=section, workbooks={"mal.xlsx": goals}
+    )
+    main = html_main_of(build_html(package).written[0].parent / "rapport.html")
+    rows = main.find("table").tbody.find_all("tr")
+    assert [(th.get_text(), th.get("rowspan")) for th in rows[0].find_all("th")] == [
+        ("Ekonomichef", "2"),
+        ("Ny budgetprocess", None),
+    ]
+    assert [th.get_text() for th in rows[1].find_all("th")] == ["Månadsuppföljning"]
+    (package / SECTION_FILE).write_text(
+        '{{ måltabell(mål.blad("Nämndsmål"), ["Namn"], gruppera="Ansvarig") }}\n'
+    )
+    with pytest.raises(KommunrapportError) as caught:
+        build_html(package)
+    assert "gruppera: kolumnen 'Ansvarig' finns inte bland tabellens kolumner" in str(caught.value)

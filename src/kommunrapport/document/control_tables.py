@@ -3,11 +3,12 @@ and the risk matrix."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..data.workbook import normalize
 from .goal_context import GoalDocument
-from .goal_tables import GoalTables, parse_columns
+from .goal_tables import GoalTables, as_names, parse_columns
 from .risk_matrix import risk_matrix_block
 
 
@@ -33,6 +34,7 @@ class ControlTables:
         blad: str = "Kontrollmoment",
         rubrik: str | None = None,
         kommentarer: bool = True,
+        gruppera: Iterable[str] | str = (),
     ) -> str:
         """The risk's kontrollmoment (or activities with ``blad="Aktiviteter"``): Namn,
         Beskrivning, Status, Resultat/Färdiggrad, and the optional columns some row fills."""
@@ -49,7 +51,8 @@ class ControlTables:
         if normalize(blad) == "kontrollmoment":
             keys += self.doc.control.valfria_kolumner()
         caption = rows[0].blad if rubrik is None else (rubrik or None)
-        return self.tables.table(rows, parse_columns(keys), caption, kommentarer)
+        columns = parse_columns(keys)
+        return self.tables.table(rows, columns, caption, kommentarer, group=as_names(gruppera))
 
     def riskmatris(self, rubrik: str | None = None, id: str | None = "fig-riskmatris") -> str:
         """A chart: risks per sannolikhet × konsekvens (SVG in HTML, PNG in DOCX)."""

@@ -242,9 +242,11 @@ class GoalTables:
         kolumner: Iterable[Any] | None = None,
         rubrik: str | None = None,
         kommentarer: bool = True,
+        gruppera: Iterable[str] | str = (),
     ) -> str:
         """The row's activities (or åtaganden): Namn, Ansvarig, Startdatum, Slutdatum, Status,
-        Färdiggrad (those the sheet has), with comment rows; the caption names the sheet."""
+        Färdiggrad (those the sheet has), with comment rows; the caption names the sheet;
+        ``gruppera`` as in :meth:`måltabell`."""
         parent = self.doc.one_row(rad, "aktivitetstabell")
         rows: list[GoalRow] = []
         for sheet in [blad] if blad else ACTIVITY_SHEETS:
@@ -261,7 +263,8 @@ class GoalTables:
                 if normalize(column) in keys
             ]
         caption = rows[0].blad if rubrik is None else (rubrik or None)
-        return self.table(rows, parse_columns(kolumner), caption, kommentarer)
+        columns = parse_columns(kolumner)
+        return self.table(rows, columns, caption, kommentarer, group=as_names(gruppera))
 
     def egenskapstabell(
         self,
