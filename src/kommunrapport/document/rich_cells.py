@@ -20,6 +20,7 @@ from .ooxml import field, paragraph
 Text = Callable[[str], str]
 BULLET = "\u2022"
 LIST_INDENT_TWIPS = 284  # 5 mm per list level, the marker hanging in it
+BLOCK_SPACE = '<w:spacing w:before="80"/>'  # 4 pt before a block that follows another
 
 
 def _same(text: str) -> str:
@@ -75,8 +76,9 @@ def rich_docx(
     """The cell's content as Word paragraphs in ``style``; ``bold``/``italic`` are the row's
     look, ``lead`` runs (a status symbol) go before the first paragraph's text."""
     out: list[str] = []
-    for block in rich.blocks:
-        out += _docx_block(block, 0, (style, bold, italic, align, keep_next), text)
+    for index, block in enumerate(rich.blocks):
+        # a paragraph or list after another gets a little space before it, as on the web
+        out += _docx_block(block, 0, (style, bold, italic, align, keep_next), text, index > 0)
     if lead and out:
         head = out[0]
         at = head.index("</w:pPr>") + len("</w:pPr>") if "</w:pPr>" in head else len("<w:p>")
@@ -87,12 +89,16 @@ def rich_docx(
 _Look = tuple[str, bool, bool, str | None, bool]
 
 
-def _docx_block(block: Block, level: int, look: _Look, text: Text) -> list[str]:
+def _docx_block(
+    block: Block, level: int, look: _Look, text: Text, space: bool = False
+) -> list[str]:
     style, bold, italic, align, keep = look
+    before = BLOCK_SPACE if space else ""  # w:spacing before w:ind: the schema's order
     if isinstance(block, Paragraph):
         indent = f'<w:ind w:left="{level * LIST_INDENT_TWIPS}"/>' if level else ""
         runs = _docx_runs(block.runs, bold, italic, text)
-        return [paragraph(runs, style=style, align=align, keep_next=keep, extra_ppr=indent)]
+        ppr = before + indent
+        return [paragraph(runs, style=style, align=align, keep_next=keep, extra_ppr=ppr)]
     out: list[str] = []
     left = (level + 1) * LIST_INDENT_TWIPS
     hanging = f'<w:ind w:left="{left}" w:hanging="{LIST_INDENT_TWIPS}"/>'
@@ -104,9 +110,8 @@ def _docx_block(block: Block, level: int, look: _Look, text: Text) -> list[str]:
                 runs = _docx_run(f"{marker}\t", bold, italic) + _docx_runs(
                     inner.runs, bold, italic, text
                 )
-                out.append(
-                    paragraph(runs, style=style, align=align, keep_next=keep, extra_ppr=hanging)
-                )
+                ppr = (before if not out else "") + hanging
+                out.append(paragraph(runs, style=style, align=align, keep_next=keep, extra_ppr=ppr))
             else:
                 out += _docx_block(inner, level + 1, look, text)
             first = False
