@@ -19,7 +19,6 @@ from kommunrapport.cli import main
 from kommunrapport.document.blocks import RenderContext
 from kommunrapport.document.pandoc_ast import raw_block
 from kommunrapport.document.table_model import Cell, Column, RenderTable, Row
-from kommunrapport.errors import KommunrapportError
 from kommunrapport.project.labels import load_labels
 from kommunrapport.project.package import load_package
 from kommunrapport.project.paths import builtin_templates_dir, discover_packages
@@ -298,9 +297,7 @@ def test_total_and_comment_rows_stay_with_their_rows(space, rows, every):
             assert body[0].startswith("R"), f"sidan {number} börjar med {body[0]!r}"
 
 
-def test_a_package_template_may_not_import_typst_packages(tmp_path):
-    own = tmp_path / "typst"
-    own.mkdir()
-    (own / "rapport.typ").write_text('#import "@preview/tablex:0.0.8": *\n')
-    with pytest.raises(KommunrapportError, match="Typst-paket"):
-        template_text([tmp_path, TEMPLATES])
+def test_the_typst_template_is_always_the_toolkits():
+    """template_text takes no folders: a package's own rapport.typ is never read (the package
+    is refused before the build, tests/test_security.py)."""
+    assert template_text() == (TEMPLATES / "typst" / "rapport.typ").read_text(encoding="utf-8")

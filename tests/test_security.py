@@ -201,6 +201,40 @@ def test_no_package_template_of_any_kind_runs_code(built_package, capsys, tmp_pa
     assert snapshot(root / "output") == before
 
 
+# Measured: this Typst template makes typst allocate 2.1 GB and abort the whole build process.
+TYPST_BOMB = "#let x = range(200000000)\n#let rapport(body, ..args) = body\n"
+
+
+@pytest.mark.parametrize("where", ["package", "repository"])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_typst_template_from_the_package_is_refused(built_package, capsys, where, command):
+    """A Typst file is a program: a package (or its repository) may not bring one. The error
+    names the file, and nothing is built, whatever the formats asked for."""
+    root, package, before = built_package
+    folder = package / "templates" if where == "package" else root / "templates"
+    template = folder / "typst" / "rapport.typ"
+    template.parent.mkdir(parents=True)
+    template.write_text(TYPST_BOMB, encoding="utf-8")
+    code, output = run_cli(capsys, command, "--root", str(root))
+    assert code == 1, output
+    assert_no_traceback(output)
+    assert str(template.relative_to(root)) in output, output
+    assert "Typst-mall" in output and "reference.docx" in output, output
+    assert snapshot(root / "output") == before
+
+
+def test_any_typst_file_under_templates_typst_is_refused(built_package, capsys):
+    """Not only rapport.typ: any .typ under templates/typst/, also a link with such a name."""
+    root, package, before = built_package
+    nested = package / "templates" / "typst" / "delar"
+    nested.mkdir(parents=True)
+    (nested / "tabell.TYP").write_text("#let x = 1\n", encoding="utf-8")
+    code, output = build(capsys, root)
+    assert code == 1, output
+    assert "templates/typst/delar/tabell.TYP" in output, output
+    assert snapshot(root / "output") == before
+
+
 def test_page_template_output_is_sanitised(tmp_path: Path, capsys, monkeypatch):
     """A package's page template and stylesheet cannot put script or active content in the
     page: its output goes through the same sanitising as section text."""

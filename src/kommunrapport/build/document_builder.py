@@ -160,7 +160,6 @@ class DocumentBuilder:
             subject=f"{config.committee}, {config.municipality}",
             timestamp=build_timestamp(config.stamp_date),
             template_dirs=shared.package.template_dirs,
-            templates=shared.package.templates,
             reference_docx=shared.reference_docx,
             placeholders=self._placeholders(title),
             keywords=[config.case_number] if config.case_number else [],

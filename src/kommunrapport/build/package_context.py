@@ -44,6 +44,7 @@ class PackageContext:
     """Loads a package's shared state once; each document then renders from it."""
 
     def __init__(self, package: Package, findings: Findings | None = None):
+        package.refuse_code_templates()
         self.package = package
         self.config = package.config
         self.findings = findings if findings is not None else Findings()

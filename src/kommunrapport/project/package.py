@@ -18,7 +18,7 @@ from .paths import (  # noqa: F401  (re-exported: the place most callers look)
     repository_root_for,
     template_dirs_for,
 )
-from .source_files import SourceFiles, TemplateFolders
+from .source_files import SourceFiles, TemplateFolders, real_path
 from .yaml_lines import LinedYaml
 
 
@@ -50,6 +50,26 @@ class Package:
     def templates(self) -> TemplateFolders:
         return TemplateFolders(tuple(self.template_dirs), self.files)
 
+    def refuse_code_templates(self) -> None:
+        """A package (and its report repository) may not supply Typst templates
+        (``templates/typst/*.typ``): a Typst file is a program, run when the PDF is written, and
+        a package is data. The PDF uses the toolkit's template; the kommun's look comes from
+        the reference document."""
+        builtin = real_path(builtin_templates_dir())
+        for folder in self.template_dirs:
+            if folder == builtin:
+                continue
+            for found in sorted(_typst_files(folder / TYPST_FOLDER)):
+                shown = self.display(found)
+                raise KommunrapportError(
+                    "en egen Typst-mall (.typ) får inte ligga i ett paket eller i "
+                    "rapportförrådets templates/",
+                    Location(shown),
+                    f"Ta bort {shown}. PDF:en sätts med verktygets mall; kommunens typsnitt, "
+                    "färger, marginaler, sidhuvud och sidfot hämtas från templates/reference.docx. "
+                    "En Typst-mall är ett program, och ett paket får bara innehålla data.",
+                )
+
     def find_template(self, name: str, location: Location | None = None) -> Path | None:
         return self.templates.find(name, location)
 
@@ -78,6 +98,17 @@ class Package:
                 f"Lägg filen i {self.display(self.dir)} och peka på den med en relativ sökväg.",
             )
         return candidate
+
+
+TYPST_FOLDER = "typst"
+
+
+def _typst_files(folder: Path) -> list[Path]:
+    """Every ``*.typ`` under ``folder`` (links are listed, never followed)."""
+    found = []
+    for current, dirs, files in os.walk(folder):
+        found += [Path(current) / name for name in (*dirs, *files) if name.lower().endswith(".typ")]
+    return found
 
 
 def load_package(package_dir: Path, root: Path | None = None) -> Package:

@@ -10,8 +10,7 @@ to write one that breaks PDF/UA (an image without alt text, a glyph no font has)
 Typst reads only the temporary folder the build fills (main.typ, the template, the document's
 images and charts) and only the fonts of :mod:`pdf_fonts`: nothing on the machine outside the
 build changes the PDF, and the same sources give the same bytes (dates from the build's
-timestamp). A report repository's own ``templates/typst/rapport.typ`` may not import Typst
-packages (they would be downloaded).
+timestamp). The template is always the toolkit's: a package may not bring Typst code.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from ..document.pandoc_ast import Node
 from ..document.typography_pass import box_nowrap_spans
 from ..document.typst_code import call, typst_value
 from ..errors import KommunrapportError
+from ..project.paths import builtin_templates_dir
 from ..project.source_files import TemplateFolders
 from .pandoc import ast_to_bytes
 from .pdf_fonts import font_book, font_dirs, line_metrics
@@ -41,8 +41,6 @@ from .pdf_profile import PageProfile, read_profile
 PDF_STANDARDS: list[PDFStandard] = ["ua-1", "a-2u"]
 TEMPLATE = "typst/rapport.typ"
 COVER_END = "] // omslag"
-# A Typst package import names "@namespace/name:version"; Typst would download it.
-_PACKAGE_IMPORT = re.compile(r"\b(import|include)\b[^\n]*@")
 
 
 @dataclass
@@ -59,7 +57,6 @@ class PdfSettings:
     keywords: list[str] = field(default_factory=list)
     cover: bool = False
     toc: tuple[str, int] | None = None  # (heading, depth)
-    templates: TemplateFolders | None = None  # the package's: its template is read through it
 
 
 @dataclass
@@ -68,27 +65,17 @@ class PdfResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def template_text(template_dirs: list[Path] | TemplateFolders) -> str:
-    """The page template, read through the package's files (a link out is refused)."""
-    templates = (
-        template_dirs
-        if isinstance(template_dirs, TemplateFolders)
-        else TemplateFolders.of(template_dirs)
-    )
-    candidate = templates.find(TEMPLATE)
-    if candidate is not None:
-        text = templates.files.read_text(candidate)
-        if _PACKAGE_IMPORT.search(text):
-            raise KommunrapportError(
-                f"{templates.files.display(candidate)}: mallen importerar ett Typst-paket",
-                hint="Mallen får bara använda Typsts egna funktioner; kopiera det du "
-                "behöver in i rapport.typ.",
-            )
-        return text
-    raise KommunrapportError(
-        f"hittar ingen {TEMPLATE} bland mallmapparna",
-        hint="Installera om verktyget, eller lägg en rapport.typ i templates/typst/.",
-    )
+def template_text() -> str:
+    """The toolkit's page template. Only the toolkit's: a Typst file is a program, so a
+    package's own ``templates/typst/*.typ`` is refused before the build starts
+    (:meth:`Package.refuse_code_templates`) and never read here."""
+    text = TemplateFolders.of([builtin_templates_dir()]).read_text(TEMPLATE)
+    if text is None:
+        raise KommunrapportError(
+            f"hittar inte verktygets {TEMPLATE}",
+            hint="Installera om verktyget (pip install --force-reinstall kommunrapport).",
+        )
+    return text
 
 
 def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
@@ -156,9 +143,7 @@ def write_pdf(
     main = f'#import "rapport.typ": *\n#show: rapport.with({typst_value(facts)})\n\n{body}'
     with tempfile.TemporaryDirectory(prefix="kommunrapport-pdf-") as tmp:
         root = Path(tmp)
-        (root / "rapport.typ").write_text(
-            template_text(settings.templates or settings.template_dirs), encoding="utf-8"
-        )
+        (root / "rapport.typ").write_text(template_text(), encoding="utf-8")
         (root / "main.typ").write_text(main, encoding="utf-8")
         for name, source in images.items():
             _place(root, name).write_bytes(source.read_bytes())
