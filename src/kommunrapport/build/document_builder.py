@@ -17,7 +17,7 @@ from ..document.pandoc_ast import Node, raw_block
 from ..document.structure import DocumentStructurer, TocEntry
 from ..document.table_widths import TableKinds, document_tables
 from ..document.typography_pass import typeset_document
-from ..errors import Location
+from ..errors import KommunrapportError, Location
 from ..project.config import DocumentSpec
 from ..project.paths import builtin_templates_dir
 from ..text.swedish_format import format_date
@@ -168,7 +168,14 @@ class DocumentBuilder:
             if doc.toc and not memo
             else None,
         )
-        result = write_pdf(blocks, settings, images, media)
+        try:
+            result = write_pdf(blocks, settings, images, media)
+        except KommunrapportError as error:
+            if error.location.file:
+                raise
+            index = config.documents.index(doc)  # Typst failed: name the document
+            where = shared.package.config_location("dokument", index, "id")
+            raise KommunrapportError(f"{doc.id}.pdf: {error.message}", where, error.hint) from None
         where = Location(shared.package.display(shared.reference_docx))
         for warning in result.warnings:  # the same for every document: reported once
             shared.findings.warn(

@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typst
-
 if TYPE_CHECKING:
     from typst import PDFStandard
 
@@ -37,6 +35,7 @@ from ..project.source_files import TemplateFolders
 from .pandoc import ast_to_bytes
 from .pdf_fonts import font_book, font_dirs, line_metrics
 from .pdf_profile import PageProfile, read_profile
+from .typst_process import TypstJob, compile_in_child
 
 PDF_STANDARDS: list[PDFStandard] = ["ua-1", "a-2u"]
 TEMPLATE = "typst/rapport.typ"
@@ -142,30 +141,23 @@ def write_pdf(
     body = typst_body(with_contents(blocks, settings))
     main = f'#import "rapport.typ": *\n#show: rapport.with({typst_value(facts)})\n\n{body}'
     with tempfile.TemporaryDirectory(prefix="kommunrapport-pdf-") as tmp:
-        root = Path(tmp)
+        root = Path(tmp) / "dokument"
+        root.mkdir()
         (root / "rapport.typ").write_text(template_text(), encoding="utf-8")
         (root / "main.typ").write_text(main, encoding="utf-8")
         for name, source in images.items():
             _place(root, name).write_bytes(source.read_bytes())
         for name, data in (media or {}).items():
             _place(root, name).write_bytes(data)
-        try:
-            pdf, notes = typst.compile_with_warnings(
-                str(root / "main.typ"),
-                root=str(root),
-                font_paths=book.fonts,
-                ignore_system_fonts=True,
-                pdf_standards=PDF_STANDARDS,
-                timestamp=int(settings.timestamp.replace(tzinfo=UTC).timestamp()),
-            )
-        except typst.TypstError as error:
-            raise KommunrapportError(
-                f"PDF:en kunde inte skapas: {error.message}",
-                hint=" ".join(error.hints)
-                or "Kontrollera alternativtexter och tecken som inget typsnitt har.",
-            ) from None
-    warnings += [note.message for note in notes]
-    return PdfResult(pdf, warnings)
+        job = TypstJob(
+            root=str(root),
+            output=str(Path(tmp) / "dokument.pdf"),
+            font_dirs=[str(d) for d in dirs],
+            standards=list(PDF_STANDARDS),
+            timestamp=int(settings.timestamp.replace(tzinfo=UTC).timestamp()),
+        )
+        pdf, notes = compile_in_child(job)
+    return PdfResult(pdf, warnings + notes)
 
 
 def _place(root: Path, name: str) -> Path:

@@ -1,0 +1,57 @@
+"""Typst compiles in a child process: a crash or a hang is an error for one document, never the
+end of the build process (before: a Typst allocation of 2.1 GB aborted the whole build)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kommunrapport.errors import KommunrapportError
+from kommunrapport.project.paths import builtin_templates_dir
+from kommunrapport.writers import typst_process
+from kommunrapport.writers.typst_process import TypstJob, compile_in_child
+
+FONTS = str(builtin_templates_dir() / "typst" / "fonts")
+
+
+def _job(tmp_path: Path, source: str) -> TypstJob:
+    root = tmp_path / "dokument"
+    root.mkdir()
+    (root / "main.typ").write_text(source, encoding="utf-8")
+    return TypstJob(
+        root=str(root),
+        output=str(tmp_path / "dokument.pdf"),
+        font_dirs=[FONTS],
+        standards=["ua-1", "a-2u"],
+        timestamp=1_700_000_000,
+    )
+
+
+def test_a_document_compiles_in_the_child(tmp_path):
+    pdf, warnings = compile_in_child(
+        _job(tmp_path, '#set document(title: "T")\n= Rubrik\n\nText.\n')
+    )
+    assert pdf.startswith(b"%PDF-")
+    assert warnings == []
+
+
+def test_typst_running_out_of_memory_is_an_error_not_an_abort(tmp_path):
+    """range(2e8) asks Typst for about 2 GB: the child hits its memory cap and dies; this
+    process gets a Swedish error and goes on."""
+    job = _job(tmp_path, "#let x = range(200000000)\nText\n")
+    with pytest.raises(KommunrapportError, match="Typst avbröts") as raised:
+        compile_in_child(job)
+    assert raised.value.hint
+
+
+def test_typst_errors_come_back_as_messages(tmp_path):
+    job = _job(tmp_path, "#let x = \n")
+    with pytest.raises(KommunrapportError, match="PDF:en kunde inte skapas"):
+        compile_in_child(job)
+
+
+def test_a_child_that_does_not_finish_in_time_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(typst_process, "TIME_LIMIT", 0.001)
+    with pytest.raises(KommunrapportError, match="inte klar på"):
+        compile_in_child(_job(tmp_path, "Text\n"))
