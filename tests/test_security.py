@@ -257,7 +257,8 @@ def test_page_template_output_is_sanitised(tmp_path: Path, capsys, monkeypatch):
         '<iframe src="https://evil.example/"></iframe>'
         '<a href="javascript:alert(1)">klick</a><img src="x" onerror="alert(2)" alt="x">'
         '<form action="https://evil.example/"><input name="q"></form>'
-        '<object data="x.swf"></object><svg><script>alert(3)</script></svg>',
+        '<object data="x.swf"></object><svg><script>alert(3)</script></svg>'
+        '<span data-kalla="Falsk.xlsx, cell A1">99 mnkr</span>',
         1,
     )
     target.write_text(page, encoding="utf-8")
@@ -281,9 +282,39 @@ def test_page_template_output_is_sanitised(tmp_path: Path, capsys, monkeypatch):
         assert "<" not in style.get_text()  # the style sheet cannot close its element
         style.decompose()
     assert "alert(" not in str(soup)
+    assert "Falsk.xlsx" not in html_text  # a figure's source comes from the build only
     assert code == 0, output
     assert soup.find("main") is not None  # the page itself is still there
     assert "Tre nya mötesplatser" in soup.get_text()
+
+
+def test_a_forged_figure_source_is_removed(tmp_path: Path, capsys, monkeypatch):
+    """data-kalla on the HTML page says which workbook cell a figure comes from. Only the
+    toolkit writes it: a data-kalla (or kalla, which pandoc writes as data-kalla) typed in a
+    section is removed with a warning, and the toolkit's own sources are still there."""
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", "0")
+    root = tmp_path / "repo"
+    package = small_package(root, tables=True)
+    append(
+        package / SECTION,
+        '\nUtfallet blev {{ drift["klk"].utfall | tkr }}.\n\n'
+        'Falskt [99 mnkr]{data-kalla="Falsk.xlsx, cell A1"}, [7 tkr]{kalla="Påhittad"} '
+        'och [8 tkr]{DATA-KALLA="Versaler"}.\n\n# Rubrik {data-kalla="Rubrikkälla"}\n',
+    )
+    code, output = run_cli(capsys, "build", "--root", str(root), "--format", "html")
+    assert code == 0, output
+    assert "attributet 'data-kalla' togs bort" in output
+    assert "attributet 'kalla' togs bort" in output
+    page = (root / "output" / PACKAGE_ID / "rapport.html").read_text(encoding="utf-8")
+    for forged in ("Falsk.xlsx", "Påhittad", "Versaler", "Rubrikkälla"):
+        assert forged not in page, forged
+    soup = BeautifulSoup(page, "html.parser")
+    sources = {e["data-kalla"] for e in soup.select("[data-kalla]")}
+    assert sources, "the toolkit's own sources are gone"
+    assert all("granskning.xlsx, blad Drift nämnd, cell" in s for s in sources), sources
+    figure = [e for e in soup.select("main span[data-kalla]") if e["data-kalla"].endswith("D2")]
+    assert figure, "the figure in the sentence lost its source"
+    assert not re.search(r"data-kalla-[0-9a-f]", page)  # the in-Markdown name never shows
 
 
 # -- 2. reading outside the package through symlinks ---------------------------------------

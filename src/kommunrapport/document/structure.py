@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlparse
 from ..errors import Findings, KommunrapportError, Location
 from ..project.package import Package
 from ..project.source_files import check_image
+from ..text.markdown_text import PROVENANCE, PROVENANCE_IN_MARKDOWN
 from .anchors import Anchors
 from .assemble import SECTION_CLASS
 from .pandoc_ast import Node, attr_value, get_attr, map_blocks, span, stringify, walk_inlines
@@ -149,6 +150,18 @@ class DocumentStructurer:
         kept = []
         for key, value in a[2]:
             lowered = key.lower()
+            if key == PROVENANCE_IN_MARKDOWN:  # a figure's source, written by the toolkit
+                kept.append([PROVENANCE, value])
+                continue
+            if lowered in (PROVENANCE, PROVENANCE.removeprefix("data-")):  # pandoc adds data-
+                self.findings.warn(
+                    "unsafe-attribute",
+                    f"attributet {key!r} togs bort",
+                    Location(source),
+                    "Källan till en siffra skrivs av verktyget när siffran hämtas ur en "
+                    "arbetsbok ({{ … | mnkr }}); den kan inte skrivas för hand.",
+                )
+                continue
             if lowered.startswith("on") or lowered in (
                 "style",
                 "srcdoc",

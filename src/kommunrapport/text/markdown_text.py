@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -50,7 +51,15 @@ def escape_markdown(text: str) -> str:
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-_FIGURE_SPAN = re.compile(r'\[((?:[^\]\\\n]|\\.)*)\]\{data-kalla="(?:[^"\\\n]|\\.)*"\}')
+# A figure's source is ``data-kalla`` on the HTML page. Through the Markdown it travels under a
+# name chosen at random in each process, which the document structurer renames to data-kalla;
+# a data-kalla (or kalla) written in a package is removed there, so every source on the page is
+# the toolkit's own.
+PROVENANCE = "data-kalla"
+PROVENANCE_IN_MARKDOWN = f"{PROVENANCE}-{secrets.token_hex(8)}"
+_FIGURE_SPAN = re.compile(
+    r"\[((?:[^\]\\\n]|\\.)*)\]\{" + re.escape(PROVENANCE_IN_MARKDOWN) + r'="(?:[^"\\\n]|\\.)*"\}'
+)
 
 
 def unescape_markdown(text: str) -> str:
@@ -84,14 +93,15 @@ def _attribute(text: str) -> str:
 
 def markdown_value(value: Any) -> Any:
     """Jinja ``finalize``: a printed value as Markdown text (Markup passes unchanged). A figure
-    from data becomes a span that carries its source (``data-kalla`` on the HTML page)."""
+    from data becomes a span that carries its source (``data-kalla`` on the HTML page, see
+    :data:`PROVENANCE_IN_MARKDOWN`)."""
     if isinstance(value, Markup):
         return value
     text = escape_markdown(str(value))
     source = provenance_of(value)
     if source and text.strip():
         marked = f"{VALUE_START}{text}{VALUE_END}"
-        return Markup(f"[{marked}]{{data-kalla={_attribute(source)}}}")
+        return Markup(f"[{marked}]{{{PROVENANCE_IN_MARKDOWN}={_attribute(source)}}}")
     if not text.strip():  # nothing that could join the template's text into syntax
         return Markup(text)
     return Markup(f"{VALUE_START}{text}{VALUE_END}")

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from ..errors import Location
 from ..project.paths import builtin_templates_dir
 from ..project.source_files import TemplateFolders, real_path
+from ..text.markdown_text import PROVENANCE
 from ..text.templating import page_environment, render_template
 
 PAGE_TEMPLATE = "html/sida.html.j2"
@@ -69,6 +70,11 @@ def render_page(
     return clean.replace(BODY_MARK, body, 1).replace(BODY_MARK, "")
 
 
+def _no_forged_source(_tag: str, attribute: str, value: str) -> str | None:
+    """A figure's source (data-kalla) comes from the build, never from a page template."""
+    return None if attribute.lower() == PROVENANCE else value
+
+
 def sanitize_page(page: str, tags: Set[str], attributes: Mapping[str, Set[str]]) -> str:
     """A page from a template the toolkit does not ship, with only safe markup left."""
     document = lxml.html.document_fromstring(page)
@@ -104,6 +110,7 @@ def sanitize_page(page: str, tags: Set[str], attributes: Mapping[str, Set[str]])
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
         strip_comments=True,
+        attribute_filter=_no_forged_source,
     )
     return (
         f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n'
