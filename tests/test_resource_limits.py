@@ -99,6 +99,10 @@ def _zip_bomb_sheet(path: Path, rows: int) -> None:
         ['<row r="1">' + cell * 2 + "<c><v>1</v></c><c><v>2</v></c></row>"]
         + ["<row>" + cell * 2 + "<c><v>-1000</v></c><c><v>-999</v></c></row>"] * rows
     )
+    _replace_first_sheet(path, body)
+
+
+def _replace_first_sheet(path: Path, body: str) -> None:
     sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
         '"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
@@ -120,6 +124,23 @@ def test_highly_compressed_sheet(package):
     assert workbook(pkg).stat().st_size < 400_000
     code, output = build(root)
     assert code == 1
+    assert_located_error(output, "granskning.xlsx")
+
+
+def test_a_shared_string_that_does_not_exist(package):
+    """A cell that points past the shared strings (openpyxl: IndexError) is a located error
+    about the workbook, not an internal error (found measuring a 15 MB shared string)."""
+    root, pkg = package
+    header = "".join(
+        f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>'
+        for c, t in zip("ABCD", ["Id", "Rad", "Budget", "Utfall"], strict=True)
+    )
+    _replace_first_sheet(
+        workbook(pkg), f'<row r="1">{header}</row><row r="2"><c r="A2" t="s"><v>999</v></c></row>'
+    )
+    code, output = build(root)
+    assert code == 1
+    assert "internt fel" not in output, output
     assert_located_error(output, "granskning.xlsx")
 
 

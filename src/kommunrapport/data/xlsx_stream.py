@@ -169,6 +169,19 @@ def _formula_text(raw: Any) -> str | None:
     return raw if is_formula(raw) else None
 
 
+# What openpyxl raises for a sheet that is not what Excel writes (a shared-string index that
+# does not exist is an IndexError).
+_BROKEN_SHEET = (
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    StopIteration,
+    AttributeError,
+    SyntaxError,
+)
+
+
 def stream_cells(
     book: Any, title: str, shown: str, keep_blank_text: bool = False
 ) -> Iterator[list[StreamedCell]]:
@@ -201,7 +214,7 @@ def stream_cells(
                     )
                 row.append(StreamedCell(row_index, column, value, formula))
             yield row
-    except (KeyError, ValueError, TypeError, StopIteration, AttributeError, SyntaxError) as exc:
+    except _BROKEN_SHEET as exc:
         raise _unreadable(shown, exc) from None
 
 
