@@ -144,6 +144,22 @@ def test_a_shared_string_that_does_not_exist(package):
     assert_located_error(output, "granskning.xlsx")
 
 
+DEEP_MARKDOWN = {
+    "quotes": ">" * 100_000 + " text\n",  # pandoc did not finish in 120 s
+    "lists": "".join("  " * i + "- a\n" for i in range(600)),  # 500 levels took pandoc 18 s
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DEEP_MARKDOWN))
+def test_deeply_nested_markdown(package, kind):
+    root, pkg = package
+    append(pkg / SECTION, "\n" + DEEP_MARKDOWN[kind])
+    code, output = build(root)
+    assert code == 1
+    assert "nästlad för djupt" in output, output
+    assert_located_error(output, SECTION)
+
+
 def test_huge_chart(package):
     """``storlek_cm: [300, 300]`` (the issue: 2.8 GB)."""
     root, pkg = package

@@ -12,6 +12,7 @@ from ..document.blocks import BlockRegistry
 from ..document.memo import MemoHead, Signatures
 from ..project.config import DocumentSpec
 from ..text.context import document_facts
+from ..text.markdown_limits import check_nesting
 from ..text.markdown_text import markdown_helper
 from ..text.outline import RenderedSection, SectionRenderer, document_outline
 from ..text.templating import render_template
@@ -106,6 +107,7 @@ class DocumentSource:
         )
         shared.placeholder_check.check_sections(sections, shared.findings)
         check_writer_accessibility(sections, shared.findings, shared.placeholder_check.read_source)
+        check_nesting(sections, shared.placeholder_check.read_source)
         return sections
 
     def assemble(self, index: int, doc: DocumentSpec) -> tuple[BlockRegistry, str]:

@@ -41,14 +41,39 @@ def pandoc_path() -> str:
     )
 
 
+# pandoc's parsers can be very slow on pathological input (its manual advises a heap limit and
+# a timeout); text that nests too deeply is refused before (text.markdown_limits), these bound
+# whatever is left.
+HEAP_LIMIT = "-M768m"
+TIME_LIMIT = 300  # seconds; the largest example document takes about one
+_TOO_MUCH = (
+    "Dela upp dokumentet eller korta de största tabellerna; hjälper inte det, skicka paketet "
+    "till verktygets förvaltare."
+)
+
+
 def run_pandoc(args: list[str], stdin: bytes, cwd: Path | None = None) -> bytes:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "0")
-    result = subprocess.run(
-        [pandoc_path(), *args], input=stdin, capture_output=True, cwd=cwd, env=env, check=False
-    )
+    command = [pandoc_path(), "+RTS", HEAP_LIMIT, "-RTS", *args]
+    try:
+        result = subprocess.run(
+            command,
+            input=stdin,
+            capture_output=True,
+            cwd=cwd,
+            env=env,
+            check=False,
+            timeout=TIME_LIMIT,
+        )
+    except subprocess.TimeoutExpired:
+        raise KommunrapportError(
+            f"pandoc blev inte klar på {TIME_LIMIT} sekunder", hint=_TOO_MUCH
+        ) from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
+        if "Heap exhausted" in message:
+            raise KommunrapportError("pandoc behövde för mycket minne", hint=_TOO_MUCH)
         raise KommunrapportError(f"pandoc misslyckades: {message}")
     return result.stdout
 

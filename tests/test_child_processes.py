@@ -1,5 +1,6 @@
-"""Typst compiles in a child process: a crash or a hang is an error for one document, never the
-end of the build process (before: a Typst allocation of 2.1 GB aborted the whole build)."""
+"""The programs a build starts are bounded: Typst compiles in a child process (a crash or a hang
+is an error for one document, never the end of the build process; before, a Typst allocation
+of 2.1 GB aborted the whole build), and pandoc runs with a heap limit and a timeout."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from kommunrapport.errors import KommunrapportError
 from kommunrapport.project.paths import builtin_templates_dir
-from kommunrapport.writers import typst_process
+from kommunrapport.writers import pandoc, typst_process
 from kommunrapport.writers.typst_process import TypstJob, compile_in_child
 
 FONTS = str(builtin_templates_dir() / "typst" / "fonts")
@@ -55,3 +56,15 @@ def test_a_child_that_does_not_finish_in_time_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(typst_process, "TIME_LIMIT", 0.001)
     with pytest.raises(KommunrapportError, match="inte klar på"):
         compile_in_child(_job(tmp_path, "Text\n"))
+
+
+def test_pandoc_that_does_not_finish_in_time_is_stopped(monkeypatch):
+    monkeypatch.setattr(pandoc, "TIME_LIMIT", 0.001)
+    with pytest.raises(KommunrapportError, match="pandoc blev inte klar"):
+        pandoc.markdown_to_ast("Text\n")
+
+
+def test_pandoc_runs_with_a_heap_limit(monkeypatch):
+    monkeypatch.setattr(pandoc, "HEAP_LIMIT", "-M1m")
+    with pytest.raises(KommunrapportError, match="för mycket minne"):
+        pandoc.markdown_to_ast("Text med *lite* Markdown.\n" * 20_000)
