@@ -12,7 +12,7 @@ from ..document.blocks import BlockRegistry
 from ..document.memo import MemoHead, Signatures
 from ..project.config import DocumentSpec
 from ..text.context import document_facts
-from ..text.markdown_limits import check_nesting
+from ..text.markdown_limits import check_document_size, check_lines
 from ..text.markdown_text import markdown_helper
 from ..text.outline import RenderedSection, SectionRenderer, document_outline
 from ..text.templating import render_template
@@ -105,9 +105,10 @@ class DocumentSource:
         sections = renderer.render(
             document_outline(shared.package, doc, index), base_level=2 if memo else 1
         )
+        check_document_size(sections, shared.package.config_location("dokument", index, "id"))
+        check_lines(sections, shared.placeholder_check.read_source)
         shared.placeholder_check.check_sections(sections, shared.findings)
         check_writer_accessibility(sections, shared.findings, shared.placeholder_check.read_source)
-        check_nesting(sections, shared.placeholder_check.read_source)
         return sections
 
     def assemble(self, index: int, doc: DocumentSpec) -> tuple[BlockRegistry, str]:
