@@ -12,6 +12,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from docx import Document
@@ -165,9 +166,31 @@ def _restyle(reference: Path) -> None:
     for shading in style.iter(qn("w:shd")):
         shading.set(qn("w:fill"), "FFF2CC")
     cell_style = next(s for s in doc.styles if s.name == "Tabelltext")
-    cell_style.font.name = "Times New Roman"
+    cell_style.font.name = "DejaVu Serif"  # a font the PDF can embed too (matplotlib's)
     cell_style.font.size = Pt(10)
     doc.save(str(reference))
+
+
+def _pdf_colours(path: Path) -> tuple[set[str], set[str]]:
+    """(stroke colours, fill colours) the PDF's pages set, as hex."""
+    strokes: set[str] = set()
+    fills: set[str] = set()
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) in ("SCN", "scn", "RG", "rg") and len(operands) == 3:
+                    colour = "".join(f"{round(float(v) * 255):02X}" for v in operands)
+                    (strokes if str(operator) in ("SCN", "RG") else fills).add(colour)
+    return strokes, fills
+
+
+def _pdf_fonts(path: Path) -> set[str]:
+    with pikepdf.open(path) as pdf:
+        return {
+            str(font.get("/BaseFont", "")).split("+", 1)[-1]
+            for page in pdf.pages
+            for font in page.Resources.get("/Font", {}).values()
+        }
 
 
 def test_a_reference_with_another_table_style_and_font_restyles_the_tables(
@@ -179,7 +202,7 @@ def test_a_reference_with_another_table_style_and_font_restyles_the_tables(
     reference = package / "templates" / "reference.docx"
     reference.write_bytes((Path(__file__).parents[1] / "templates" / "reference.docx").read_bytes())
     _restyle(reference)
-    result = build_package(package, tmp_path / "ut", formats=("docx",))
+    result = build_package(package, tmp_path / "ut", formats=("docx", "pdf"))
     ours = next(p for p in result.written if p.name == "arsrapport.docx")
     default = built(KALMAR) / "arsrapport.docx"
     caption = "Driftredovisning"
@@ -191,7 +214,16 @@ def test_a_reference_with_another_table_style_and_font_restyles_the_tables(
     widths = [g.get(qn("w:w")) for g in new._tbl.tblGrid.iter(qn("w:gridCol"))]
     assert widths != [g.get(qn("w:w")) for g in old._tbl.tblGrid.iter(qn("w:gridCol"))]
     styles = zipfile.ZipFile(ours).read("word/styles.xml").decode("utf-8")
-    assert 'w:ascii="Times New Roman"' in styles
+    assert 'w:ascii="DejaVu Serif"' in styles
+    # the PDF's tables take the same style: the red rules, the yellow totals, the serif font
+    pdf, default_pdf = ours.with_suffix(".pdf"), default.with_suffix(".pdf")
+    (strokes, fills), (old_strokes, old_fills) = _pdf_colours(pdf), _pdf_colours(default_pdf)
+    assert "C00000" in strokes and "C00000" not in old_strokes, strokes
+    assert "FFF2CC" in fills and "FFF2CC" not in old_fills, fills
+    assert "E6EBF1" in old_fills and "E6EBF1" not in fills  # the default total fill is gone
+    fonts, old_fonts = _pdf_fonts(pdf), _pdf_fonts(default_pdf)
+    assert "DejaVuSerif" in fonts and "DejaVuSerif" not in old_fonts, fonts
+    assert not [f for f in result.findings.items if "DejaVu Serif" in f.message]
 
 
 def test_without_a_layout_word_fills_in_the_pages_when_it_opens_the_file(monkeypatch, tmp_path):

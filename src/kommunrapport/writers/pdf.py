@@ -131,12 +131,20 @@ def write_pdf(
     regular = book.regular.get(profile.body_font.family)
     if regular is not None:
         profile.line_single_em, profile.line_box_em = line_metrics(regular)
-    warnings = [
-        f"typsnittet {choice.asked!r} i referensdokumentet finns inte; PDF:en använder "
-        f"{choice.family}"
-        for choice in (profile.body_font, profile.heading_font)
-        if choice.substituted
-    ]
+    fonts = [profile.body_font, profile.heading_font]
+    if profile.table_font is not None:
+        fonts.append(profile.table_font)
+        table_regular = book.regular.get(profile.table_font.family)
+        if table_regular is not None and table_regular != regular:
+            profile.table["radlada"] = line_metrics(table_regular)[1]
+    warnings = list(
+        dict.fromkeys(
+            f"typsnittet {choice.asked!r} i referensdokumentet finns inte; PDF:en använder "
+            f"{choice.family}"
+            for choice in fonts
+            if choice.substituted
+        )
+    )
     facts = document_facts(settings, profile)
     body = typst_body(with_contents(blocks, settings))
     main = f'#import "rapport.typ": *\n#show: rapport.with({typst_value(facts)})\n\n{body}'

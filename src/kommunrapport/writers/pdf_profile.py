@@ -7,7 +7,8 @@ and the texts of the running header and footer (with ``{titel}``, ``{kommun}``, 
 Font names are resolved against the fonts the PDF may use (the toolkit's, matplotlib's DejaVu,
 and ``templates/fonts/`` of the report repository): a name without a font file falls back to a
 metric-compatible one (Arial → Liberation Sans) or, failing that, to Liberation Sans with a
-warning, because a PDF must embed every font it uses.
+warning, because a PDF must embed every font it uses. The tables' rules, fills and font come
+from the same table style the DOCX's tables take (:mod:`pdf_table_look`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from typing import Any
 
 from docx import Document
 from docx.shared import Length
+
+from ..document.docx_look import read_look
+from ..project.paths import builtin_templates_dir
+from .pdf_table_look import table_profile
 
 DEFAULT_FONT = "Liberation Sans"
 SYMBOL_FONT = "DejaVu Sans"
@@ -67,6 +72,8 @@ class PageProfile:
     footer: str = "Sida {sida} av {sidor}"
     line_single_em: float = 1.149  # Word's single line for the body font (hhea)
     line_box_em: float = 0.938  # the box Typst sets a line in (its ascender to descender)
+    table_font: FontChoice | None = None  # "Tabelltext"'s font
+    table: dict[str, Any] = field(default_factory=dict)  # the template's ``profil.tabell``
 
     def typst_fields(self) -> dict[str, Any]:
         """The profile as the template's ``profil`` dictionary (plain values: the template
@@ -88,6 +95,7 @@ class PageProfile:
             "marginaler": self.margins_cm,
             "sidhuvud-avstand": self.header_distance_cm,
             "sidfot-avstand": self.footer_distance_cm,
+            "tabell": self.table,
         }
 
 
@@ -192,4 +200,16 @@ def _read_profile(
         profile.footer_distance_cm = round(section.footer_distance.cm, 3)
     profile.header = _header_parts(section) or profile.header
     profile.footer = _footer_text(section) or profile.footer
+    _read_table_look(profile, reference_docx, families)
     return profile
+
+
+def _read_table_look(profile: PageProfile, reference_docx: Path, families: dict[str, str]) -> None:
+    """The tables' look: the reference's table style (or the toolkit's, when the reference has
+    no header and total formatting), its cell font resolved like the body font."""
+    look = read_look(reference_docx, builtin_templates_dir() / "reference.docx")
+    chosen = resolve_font(look.cell_text.family, families)
+    if chosen.substituted:  # no file and no twin: the body font, not a fixed default
+        chosen = FontChoice(profile.body_font.family, chosen.asked, substituted=True)
+    profile.table_font = chosen
+    profile.table = table_profile(look, profile.text_colour, lambda _name: chosen.family)
