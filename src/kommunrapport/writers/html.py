@@ -21,6 +21,7 @@ from ..document.pandoc_ast import Node, map_blocks
 from ..document.structure import TocEntry
 from ..project.source_files import TemplateFolders
 from .html_page import render_page
+from .html_scope import scope_header_cells
 from .pandoc import ast_to_bytes
 
 ALLOWED_TAGS = {
@@ -169,7 +170,7 @@ def write_html(
     if page.shift_headings:
         map_blocks(blocks, _shift_heading)
     body = ast_to_bytes(ast, "html5", ["--wrap=none", "--section-divs"]).decode("utf-8")
-    body = focusable_table_regions(embed_images(sanitize(body), images, media))
+    body = focusable_table_regions(embed_images(scope_header_cells(sanitize(body)), images, media))
     context = {
         "page": page,
         "toc_tree": _toc_tree(page.toc, toc_depth),
