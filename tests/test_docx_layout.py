@@ -19,6 +19,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.table import Table
 
 from kommunrapport.build.pipeline import build_package
 from kommunrapport.document.ooxml import toc_field
@@ -154,6 +155,28 @@ def test_rows_keep_with_their_neighbours_and_long_tables_split(built):
     # a long table may split between rows
     long = docx_table(doc, "Positiva iakttagelser och förbättringsområden per målområde")
     assert not all(_keeps(r) for r in list(long.rows)[1:-1])
+
+
+def test_a_short_table_keeps_the_heading_and_paragraph_that_introduce_it(built):
+    """A risk: its heading, its description and its one-row table move to a page together."""
+    doc = Document(str(built(KALMAR) / "intern_kontroll.docx"))
+    body = list(doc.element.body.iterchildren())
+    leads = [
+        (paragraph, table)
+        for heading, paragraph, table in zip(body, body[1:], body[2:], strict=False)
+        if heading.tag == paragraph.tag == qn("w:p")
+        and table.tag == qn("w:tbl")
+        and heading.style is not None
+        and heading.style.startswith("Heading")
+        and len(table.findall(qn("w:tr"))) == 2
+    ]
+    assert len(leads) > 20
+    for paragraph, table in leads:
+        header = Table(table, doc).rows[0]
+        assert _keeps(header)
+        assert paragraph.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None, "".join(
+            t.text or "" for t in paragraph.iter(qn("w:t"))
+        )
 
 
 def _restyle(reference: Path) -> None:

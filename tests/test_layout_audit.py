@@ -1,6 +1,7 @@
 """The layout audit finds what it is meant to find: small documents with one known fault each
 (a heading at a page bottom, a total row alone after a page break, words broken in a narrow
-column, a table beyond the margin, a half-empty page before a table), rendered by LibreOffice;
+column, a table beyond the margin, a half-empty page before a table, a short table parted from
+the heading and paragraph that introduce it), rendered by LibreOffice;
 and the same documents with the fault mended give no fault."""
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def _body_rows(count: int, keep: bool = False) -> list[str]:
 
 
 HEADER = _row(["Enhet", "Belopp"], header=True)
+LEAD = "Risken beskrivs i två rader text ovanför sin tabell med en rad."  # two lines
 CASES: dict[str, tuple[list[str], dict[str, int]]] = {
     "heading_at_bottom": (
         [*_lines(PAGE_LINES - 1), _p("Rubrik", "Heading1"), *_lines(3)],
@@ -98,6 +100,16 @@ CASES: dict[str, tuple[list[str], dict[str, int]]] = {
         [*_lines(3), _table([120, 120], [_row(["Enhet", "Belopp"], header=True, keep=True),
                                          *_body_rows(6, keep=True), _row(["Sist", "1"])])],
         {"half_empty_before_table": 1},
+    ),
+    "table_parted_from_lead": (
+        [*_lines(PAGE_LINES - 4), _p("Risk", "Heading1", keep_next=True), _p(LEAD),
+         _table([120, 120], [_row(["Enhet", "Belopp"], header=True, keep=True), _row(["A", "1"])])],
+        {"table_parted_from_lead": 1},
+    ),
+    "table_kept_with_lead": (
+        [*_lines(PAGE_LINES - 4), _p("Risk", "Heading1", keep_next=True), _p(LEAD, keep_next=True),
+         _table([120, 120], [_row(["Enhet", "Belopp"], header=True, keep=True), _row(["A", "1"])])],
+        {},
     ),
 }  # fmt: skip
 

@@ -23,6 +23,8 @@ FAULT_KINDS = {
     "beyond_margins": "text eller bild utanför sidans marginaler",
     "half_empty_before_table": "sida mer än halvtom följd av en tabell",
     "toc_alone": "innehållsförteckningsrad ensam på en sida",
+    "table_parted_from_lead": "kort tabell först på en sida, rubriken och texten som inleder "
+    "den på sidan före",
 }
 NUMBER = re.compile(r"[−-]?\d(?:[\d.,:\-–]|[\u00a0\u202f](?=\d))*\d(?:[\u00a0\u202f]?%)?")
 WORD = re.compile(r"[^\s\u00a0\u202f]+")
@@ -101,6 +103,7 @@ def find_faults(placed: list[Placed], pdf: PdfText, margins: Margins) -> list[Fa
             faults += _caption_after(layout, index)
         if entry.item.kind == "row":
             faults += _row(layout, index)
+            faults += _parted_from_lead(layout, index)
             faults += _broken_words(layout, entry)
     faults += _margins(pdf, margins)
     faults += _half_empty(layout, margins)
@@ -196,6 +199,31 @@ def _row(layout: Layout, index: int) -> list[Fault]:
         ):
             return [_fault(layout, "lone_row_after_break", index)]
     return []
+
+
+def _parted_from_lead(layout: Layout, index: int) -> list[Fault]:
+    """A short table (all on one page) that starts a page while the heading and the paragraph
+    introducing it (heading, paragraph, table: a risk and its one-row table) end the page
+    before."""
+    item = layout.placed[index].item
+    if item.row != 0 or item.break_before:
+        return []
+    page = layout.first(index)[0]
+    lead = layout.previous_found(index)
+    if lead is None or layout.last(lead)[0] >= page:
+        return []
+    lead_item = layout.placed[lead].item
+    heading = layout.previous_found(lead)
+    if lead_item.kind != "para" or lead_item.role != "body" or heading is None:
+        return []
+    if layout.placed[heading].item.role != "heading" or layout.last(heading)[0] != page - 1:
+        return []
+    last_row = index
+    while (following := _same_table_rows(layout, last_row, 1)) is not None:
+        last_row = following
+    if layout.last(last_row)[0] != page:
+        return []  # a long table: it may start on a page of its own
+    return [_fault(layout, "table_parted_from_lead", index)]
 
 
 def _broken_words(layout: Layout, entry: Placed) -> list[Fault]:

@@ -31,6 +31,7 @@ TEXT_HEIGHT_PT = {False: 708.0, True: 462.0}  # upright, landscape
 TEXT_WIDTH_PT = {False: 453.5, True: 700.0}
 LINE_PT, ROW_PAD_PT, CHAR_PT, CELL_PAD_PT = 11.5, 5.0, 0.52 * 9.5, 8.5
 WHOLE_SHARE = 0.45  # as kr-hel-andel in the template
+WHOLE_MARK = " // hel"  # ends the call of a table the build keeps on one page
 CLEARLY_SHORT, CLEARLY_LONG = 0.25, 0.75
 
 
@@ -233,4 +234,4 @@ def typst_table(
     data = table_data(table, ctx, number, typst_widths(table, ctx))
     if not show_caption:
         data.pop("caption", None)
-    return call("kr-tabell", data)
+    return call("kr-tabell", data) + (WHOLE_MARK if data.get("whole") else "")

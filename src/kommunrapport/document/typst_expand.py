@@ -15,10 +15,12 @@ import re
 from collections.abc import Callable
 
 from .pandoc_ast import Node, attr_value, raw_block, raw_inline, stringify, walk_inlines
+from .table_typst import WHOLE_MARK
 from .typst_code import typst_string
 
 COVER_END = "] // omslag"
 STICKY_CHARS = 200  # a paragraph this short after a heading takes one or two lines
+LEAD_CHARS = 400  # … and one this short, about four lines, when a whole table follows it
 
 
 def cover(inner: list[Node]) -> list[Node]:
@@ -140,22 +142,36 @@ def escape_cell_starts(node: Node) -> None:
     walk_inlines(node, first_word)
 
 
+def _whole_table(node: Node | None) -> bool:
+    """A generated table the build keeps on one page (``kr-tabell`` marked ``WHOLE_MARK``)."""
+    return (
+        node is not None
+        and node.get("t") == "RawBlock"
+        and node["c"][0] == "typst"
+        and node["c"][1].startswith("#kr-tabell(")
+        and node["c"][1].endswith(WHOLE_MARK)
+    )
+
+
 def sticky_leads(blocks: list[Node]) -> list[Node]:
     """Paragraphs that introduce what follows stay on its page: a short paragraph right after
-    a heading, and a paragraph that is all bold ("**Delprocesser**" above a list)."""
+    a heading (a longer one when a table kept whole follows it: a risk's description and its
+    one-row table), and a paragraph that is all bold ("**Delprocesser**" above a list)."""
     out: list[Node] = []
     previous: Node | None = None
-    for node in blocks:
+    for index, node in enumerate(blocks):
         kind = node.get("t")
         if kind == "Div":
             node["c"][1] = sticky_leads(node["c"][1])
         shown = [i for i in node["c"] if i.get("t") != "RawInline"] if kind == "Para" else []
         all_bold = len(shown) == 1 and shown[0].get("t") == "Strong"
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        limit = LEAD_CHARS if _whole_table(following) else STICKY_CHARS
         after_heading = (
             kind == "Para"
             and previous is not None
             and previous.get("t") == "Header"
-            and len(stringify(node["c"])) <= STICKY_CHARS
+            and len(stringify(node["c"])) <= limit
         )
         if all_bold or after_heading:
             out += [raw_block("typst", "#block(sticky: true)["), node, raw_block("typst", "]")]

@@ -8,6 +8,9 @@ on the whole body, where a paragraph's neighbours are known:
   never ends a page with a single line under it;
 - a paragraph that is one bold line ("Kommentar", "Delprocesser") is a heading in all but
   style: it keeps with the next paragraph, and so does a short paragraph under it;
+- a paragraph of a few lines between a heading and a table that is kept whole (a risk's
+  description above its one-row risk table) keeps with the table: heading, text and table
+  move to the next page together instead of leaving the table alone at the top of a page;
 - a picture keeps with its caption below it, and sits on the text column's edges (pandoc
   leaves the spacing around a picture unset, and LibreOffice then indents it by 0.32 cm,
   pushing a full-width chart into the right margin).
@@ -23,6 +26,7 @@ from ..document.text_metrics import TextMeasure
 
 CAPTION_STYLES = ("ImageCaption", "Caption", "Bildtext")
 ONE_LINE_SHARE = 0.95  # a paragraph narrower than this share of the text width fits one line
+LEAD_LINES = 4  # a paragraph between a heading and a whole table keeps with it up to this long
 
 
 def _style_id(paragraph) -> str:
@@ -61,6 +65,31 @@ def is_bold_label(paragraph) -> bool:
     return True
 
 
+def _keeps_next(paragraph) -> bool:
+    return paragraph.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+
+
+def _kept_whole(table) -> bool:
+    """Whether every row of ``table`` but the last keeps with the next (the table moves to the
+    next page whole rather than split)."""
+    rows = table.findall(qn("w:tr"))
+    if len(rows) < 2:
+        return False
+    for row in rows[:-1]:
+        paragraphs = row.findall(f".//{qn('w:p')}")
+        if not paragraphs or not all(_keeps_next(p) for p in paragraphs):
+            return False
+    return True
+
+
+def _whole_table_follows(body: list, index: int) -> bool:
+    """Whether a table kept whole follows ``body[index]`` (after its caption, if any)."""
+    following = body[index + 1 : index + 3]
+    if following and following[0].tag == qn("w:p") and _style_id(following[0]) in CAPTION_STYLES:
+        following = following[1:]
+    return bool(following) and following[0].tag == qn("w:tbl") and _kept_whole(following[0])
+
+
 def keep_together(doc: DocxDocument, measure: TextMeasure, text_width_twips: int) -> None:
     body = [child for child in doc.element.body.iterchildren() if child.tag != qn("w:sectPr")]
     room = text_width_twips * ONE_LINE_SHARE
@@ -73,7 +102,9 @@ def keep_together(doc: DocxDocument, measure: TextMeasure, text_width_twips: int
             _keep_next(element)
         if (_style_id(element).startswith("Heading") or label) and following.tag == qn("w:p"):
             text = _text(following)
-            if text and measure.width(text) * 20 < room:
+            width = measure.width(text) * 20 if text else 0.0
+            lines = LEAD_LINES if _whole_table_follows(body, index + 1) else 1
+            if text and width < lines * room:
                 _keep_next(following)
         if any(True for _ in element.iter(qn("w:drawing"))) and _style_id(following) in (
             CAPTION_STYLES
