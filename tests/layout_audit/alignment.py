@@ -21,6 +21,7 @@ ANCHOR_LENGTH = 16  # shorter texts (a header row, "Summa") may repeat: not anch
 IGNORED = {"\u00ad", "\u200b", "\u2060", "\ufeff", "\x02"}
 HYPHENS = {"-", "\u2010", "\u2011"}
 NON_BREAKING_HYPHENS = {"\u2010", "\u2011"}  # shown as "-" by some PDF writers
+SPAN_WINDOW = 2000  # how far after its row a cell spanning rows below may come
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
@@ -175,17 +176,24 @@ def _place_row(result: Placed, stream: str, stream_map: list[int], cursor: int, 
             position += len(text)
         result.chars = [i for cell in result.cell_chars for i in cell]
         return start + len(whole)
-    # cell by cell (a PDF writer may order the cells of a row differently)
+    # cell by cell (a PDF writer may order the cells of a row differently); a cell that spans
+    # the rows below comes where the writer puts it (Typst: after the rows it spans), so it is
+    # looked for from the row's start and does not move the cursor
     position = cursor
-    for text, where in cells:
-        found = stream.find(text, position, min(limit, position + 400 + len(text))) if text else -1
+    spanning = result.item.spanning or [False] * len(cells)
+    for (text, where), spans in zip(cells, spanning, strict=False):
+        # (beyond the next anchor: the rows it spans may be anchors themselves)
+        start = cursor if spans else position
+        end = start + SPAN_WINDOW + len(text) if spans else min(limit, start + 400 + len(text))
+        found = stream.find(text, start, end) if text else -1
         if found < 0:
             result.cell_chars.append([])
             result.cell_source.append([])
             continue
         result.cell_chars.append([stream_map[i] for i in range(found, found + len(text))])
         result.cell_source.append(where)
-        position = found + len(text)
+        if not spans:
+            position = found + len(text)
     found_chars = sum(len(cell) for cell in result.cell_chars)
     if found_chars * 2 < len(whole):  # too little of the row: better not placed than misplaced
         result.cell_chars, result.cell_source = [], []

@@ -39,6 +39,7 @@ class Item:
     style: str = ""
     level: int = 0
     cells: list[str] = field(default_factory=list)
+    spanning: list[bool] = field(default_factory=list)  # a cell that starts a row span
     table: int = -1
     row: int = -1
     break_before: bool = False  # a page or section break forces a new page before this item
@@ -156,6 +157,7 @@ class _Reader:
             if not any(texts):
                 continue
             item = Item("row", role, "".join(texts), cells=texts, table=index, row=number)
+            item.spanning = [_starts_row_span(tc) for tc in cells]
             item.level = _indent(cells[0]) if cells else 0
             self.add(item)
         _groups([i for i in self.items if i.kind == "row" and i.table == index])
@@ -216,6 +218,11 @@ def _row_role(tr, cells, texts: list[str], grid: int) -> str:  # type: ignore[no
     if all_bold and len(filled) > 1:
         return "total"
     return "body"
+
+
+def _starts_row_span(tc) -> bool:  # type: ignore[no-untyped-def]
+    merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+    return merge is not None and merge.get(qn("w:val")) == "restart"
 
 
 def _indent(tc) -> int:  # type: ignore[no-untyped-def]
