@@ -5,7 +5,7 @@
 elements that stick out (outside a scrolling table region, which may scroll on its own), and
 at 1280 px the tables that still need to scroll in their region and the wide tables (five
 columns or more) whose text wraps because their column is narrower than their natural width
-while the window has room.
+while the window has room; and the captions cut off at the edge of a scrolling table region.
 ``region_names`` lists table regions whose accessible name is not a caption (" (3)").
 
 Command line: ``python -m tests.html_reflow FILE.html ...``
@@ -66,8 +66,18 @@ OVERFLOW_SCRIPT = """
     // narrower than its content while the window has room to spare
     if (natural > region.clientWidth + 1 && region.clientWidth < width - 64) squeezed++;
   }
+  // captions cut off: a caption that runs past the visible part of its scrolling region
+  // (the reader sees "Driftredovisning per verksamhetsområ")
+  let captionsCut = 0;
+  for (const region of regions) {
+    const caption = region.querySelector("caption");
+    if (!caption) continue;
+    const edge = Math.min(region.getBoundingClientRect().right, width);
+    if (caption.getBoundingClientRect().right > edge + 1) captionsCut++;
+  }
   return {
     squeezed: squeezed,
+    captions_cut: captionsCut,
     overflow: document.documentElement.scrollWidth - width,
     elements: out.slice(0, 10),
     scrolling_tables: regions.filter(r => r.scrollWidth > r.clientWidth + 1).length,
@@ -101,9 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     files = [Path(a) for a in (argv if argv is not None else sys.argv[1:])]
     print(
         "| document | 320 px overflow | 390 px overflow | tables scrolling at 1280 px "
-        "| tables squeezed at 1280 px | regions | unnamed regions |"
+        "| tables squeezed at 1280 px | captions cut at 320/390 px | regions | unnamed regions |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
@@ -115,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {path.parent.name}/{path.name} | {result[320]['overflow']} px "
                 f"| {result[390]['overflow']} px | {wide['scrolling_tables']} of {wide['tables']} "
                 f"| {wide['squeezed']} "
+                f"| {result[320]['captions_cut']}/{result[390]['captions_cut']} "
                 f"| {regions} | {len(bad)} |"
             )
             for width in (320, 390):

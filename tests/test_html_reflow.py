@@ -1,5 +1,6 @@
-"""The web page reflows (WCAG 1.4.10): no example page scrolls sideways at 320 CSS px, every
-table region is named by its table's caption, and wide tables use a wide screen."""
+"""The web page reflows (WCAG 1.4.10): no example page scrolls sideways at 320 or 390 CSS px (a
+table scrolls in its own region, its caption wrapped in view), every table region is named by
+its table's caption, and wide tables use a wide screen."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def test_no_page_scrolls_sideways_at_320_px(built, browser_page, package_id):
         result = measure(browser_page, page, (320, 390, 1280))
         for width in (320, 390):  # WCAG's 320 CSS px, and a common phone
             assert result[width]["overflow"] == 0, (page.name, width, result[width]["elements"])
+            # a table scrolling in its region keeps its whole caption in view
+            assert result[width]["captions_cut"] == 0, (page.name, width)
         assert result[1280]["squeezed"] == 0, page.name  # wide tables use the screen
 
 
