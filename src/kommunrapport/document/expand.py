@@ -83,7 +83,7 @@ def expand(
     if registry.references:  # the reference spans carry a random class no writer can type
         _resolve_references(blocks, registry, ctx)
     if target == "typst":
-        blocks = typst_expand.sticky_leads(blocks)
+        blocks = typst_expand.sticky_leads(typst_expand.landscape_pages(blocks))
         walk_inlines(blocks, typst_expand.inline_rewriter(set(ctx.numbers)))
         walk_inlines(blocks, typst_expand.escape_cell_starts)
     return blocks

@@ -31,7 +31,10 @@ TEXT_HEIGHT_PT = {False: 708.0, True: 462.0}  # upright, landscape
 TEXT_WIDTH_PT = {False: 453.5, True: 700.0}
 LINE_PT, ROW_PAD_PT, CHAR_PT, CELL_PAD_PT = 11.5, 5.0, 0.52 * 9.5, 8.5
 WHOLE_SHARE = 0.45  # as kr-hel-andel in the template
-WHOLE_MARK = " // hel"  # ends the call of a table the build keeps on one page
+# Marks in a comment after a table's call, for the passes over the whole body (typst_expand):
+WHOLE = "hel"  # the build keeps the table on one page
+LANDSCAPE = "liggande"  # a wide table on a page of its own, turned
+LEGEND = "forklaring"  # the symbol legend (kept on a landscape page above it)
 CLEARLY_SHORT, CLEARLY_LONG = 0.25, 0.75
 
 
@@ -159,8 +162,6 @@ def table_data(
         data["notes"] = [_text(note) for note in table.notes]
     if table.source:
         data["source"] = _text(f"{ctx.labels['kalla']}: {table.source}")
-    if table.landscape:
-        data["landscape"] = True
     groups = span_groups(table.rows, keep_groups(table.rows))
     if groups:
         data["groups"] = groups
@@ -234,4 +235,17 @@ def typst_table(
     data = table_data(table, ctx, number, typst_widths(table, ctx))
     if not show_caption:
         data.pop("caption", None)
-    return call("kr-tabell", data) + (WHOLE_MARK if data.get("whole") else "")
+    marks = [WHOLE] if data.get("whole") else []
+    if table.landscape:  # turned by typst_expand.landscape_pages, with its legend
+        marks.append(LANDSCAPE)
+    if table.caption and table.caption == ctx.labels.get("forklaring_symboler"):
+        marks.append(LEGEND)
+    return call("kr-tabell", data) + (" // " + " ".join(marks) if marks else "")
+
+
+def table_marks(raw: str) -> set[str]:
+    """The marks after the call of a table (``#kr-tabell((…)) // hel liggande``); the call's
+    strings end before its last parenthesis, so the comment after it is ours."""
+    if not raw.startswith("#kr-tabell("):
+        return set()
+    return set(raw.rpartition(")")[2].replace("//", " ").split())

@@ -6,7 +6,8 @@
 * status symbols in running text in their colour, as artifacts (the text beside them says the
   same);
 * images as Typst ``image`` calls with their alt text; an image without one is decoration;
-* paragraphs that introduce what follows are kept on its page (:func:`sticky_leads`).
+* paragraphs that introduce what follows are kept on its page (:func:`sticky_leads`);
+* wide tables on turned pages, with their symbol legend (:func:`landscape_pages`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from collections.abc import Callable
 
 from .pandoc_ast import Node, attr_value, raw_block, raw_inline, stringify, walk_inlines
-from .table_typst import WHOLE_MARK
+from .table_typst import LANDSCAPE, LEGEND, WHOLE, table_marks
 from .typst_code import typst_string
 
 COVER_END = "] // omslag"
@@ -142,15 +143,45 @@ def escape_cell_starts(node: Node) -> None:
     walk_inlines(node, first_word)
 
 
+def _marks(node: Node | None) -> set[str]:
+    """The marks of a generated table's block (``table_typst.table_marks``)."""
+    if node is None or node.get("t") != "RawBlock" or node["c"][0] != "typst":
+        return set()
+    return table_marks(node["c"][1])
+
+
 def _whole_table(node: Node | None) -> bool:
-    """A generated table the build keeps on one page (``kr-tabell`` marked ``WHOLE_MARK``)."""
-    return (
-        node is not None
-        and node.get("t") == "RawBlock"
-        and node["c"][0] == "typst"
-        and node["c"][1].startswith("#kr-tabell(")
-        and node["c"][1].endswith(WHOLE_MARK)
-    )
+    """A generated table the build keeps on one page."""
+    return WHOLE in _marks(node)
+
+
+def landscape_pages(blocks: list[Node]) -> list[Node]:
+    """A wide table on a turned page of its own; a symbol legend that follows it with only
+    paragraphs between goes on that page too (as in the DOCX), so the legend does not leave
+    the table it explains."""
+    out: list[Node] = []
+    index = 0
+    while index < len(blocks):
+        node = blocks[index]
+        if node.get("t") == "Div":
+            node["c"][1] = landscape_pages(node["c"][1])
+        if LANDSCAPE not in _marks(node):
+            out.append(node)
+            index += 1
+            continue
+        end = index + 1  # the page holds blocks[index:end]
+        probe = end
+        while probe < len(blocks) and blocks[probe].get("t") == "Para":
+            probe += 1
+        if probe < len(blocks) and LEGEND in _marks(blocks[probe]):
+            end = probe + 1
+        out += [
+            raw_block("typst", "#page(flipped: true)["),
+            *blocks[index:end],
+            raw_block("typst", "]"),
+        ]
+        index = end
+    return out
 
 
 def sticky_leads(blocks: list[Node]) -> list[Node]:
