@@ -68,3 +68,23 @@ def test_pandoc_runs_with_a_heap_limit(monkeypatch):
     monkeypatch.setattr(pandoc, "HEAP_LIMIT", "-M1m")
     with pytest.raises(KommunrapportError, match="för mycket minne"):
         pandoc.markdown_to_ast("Text med *lite* Markdown.\n" * 20_000)
+
+
+def test_libreoffice_does_not_lay_out_a_huge_document(monkeypatch):
+    """LibreOffice takes about ten seconds a megabyte of document.xml: a document over the limit
+    gets no stored page numbers (Word fills them in), and LibreOffice is not started."""
+    import io
+    import zipfile
+
+    from kommunrapport.writers import libreoffice_layout
+
+    def never(*_args):
+        raise AssertionError("LibreOffice started")
+
+    monkeypatch.setattr(libreoffice_layout, "soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(libreoffice_layout, "_lay_out", never)
+    monkeypatch.setattr(libreoffice_layout, "cache_dir", lambda _name: None)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", " " * (libreoffice_layout.MAX_LAYOUT_BYTES + 1))
+    assert libreoffice_layout.heading_pages(out.getvalue()) is None

@@ -163,6 +163,28 @@ def test_markdown_that_pandoc_cannot_handle(package, kind):
     assert_located_error(output, "report.yaml" if kind == "paragraph" else SECTION)
 
 
+def test_a_table_of_more_rows_than_a_document_can_show(package):
+    """A sheet may hold 20,000 rows; a table of all of them (500 pages) took Typst more than
+    1 GiB and LibreOffice more than 100 s. More than 1,000 rows is an error in tabeller.yaml."""
+    root, pkg = package
+    header = "".join(
+        f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>'
+        for c, t in zip("ABCD", ["Id", "Rad", "Budget", "Utfall"], strict=True)
+    )
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>r{r}</t></is></c>'
+        f'<c r="B{r}" t="inlineStr"><is><t>Rad {r}</t></is></c>'
+        f'<c r="C{r}"><v>-1000</v></c><c r="D{r}"><v>-999</v></c></row>'
+        for r in range(2, 1_103)
+    )
+    _replace_first_sheet(workbook(pkg), f'<row r="1">{header}</row>{rows}')
+    replace_in(pkg / SECTION, "{{ diagram('drift_stapel') }}", "")
+    code, output = build(root)
+    assert code == 1
+    assert "1\u00a0101 rader; högst 1\u00a0000" in output, output
+    assert_located_error(output, "tabeller.yaml")
+
+
 def test_huge_chart(package):
     """``storlek_cm: [300, 300]`` (the issue: 2.8 GB)."""
     root, pkg = package

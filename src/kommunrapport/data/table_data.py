@@ -79,6 +79,7 @@ class TableData:
     def __init__(self, view: ViewData):
         self._view = view
         self.namn = view.name
+        self._rows_by_key: dict[str, ViewRow] | None = None
 
     @staticmethod
     def _unit(column: ViewColumn) -> str | None:
@@ -105,9 +106,13 @@ class TableData:
         if key in ("rader", "total", "namn"):
             return getattr(self, key)
         wanted = self._view.ledger.find(key).key
-        for row in self._view.rows:
-            if row.row.key == wanted:
-                return self._wrap(row)
+        if self._rows_by_key is None:  # once: a chart of every row looks each one up
+            self._rows_by_key = {}
+            for row in self._view.rows:
+                self._rows_by_key.setdefault(row.row.key, row)
+        found = self._rows_by_key.get(wanted)
+        if found is not None:
+            return self._wrap(found)
         raise KommunrapportError(
             f"raden {key!r} visas inte i tabellen {self._view.name!r}",
             hint="Ta med raden under 'rader:' i tabellvyn.",

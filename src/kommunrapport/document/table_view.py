@@ -8,12 +8,16 @@ from ..data.figures import Figure, convert_decimal
 from ..data.ledger import NON_VALUE_KINDS
 from ..data.status_scales import StatusValue
 from ..data.view_model import ViewColumn, ViewData
-from ..errors import Location
+from ..errors import KommunrapportError, Location
 from ..text.swedish_format import NumberStyle, format_number, format_percent
 from .status_cells import status_cell
 from .table_model import Cell, Column, RenderTable, Row, RowKind, merge_runs
 
 MAX_SOURCE_PLACES = 6
+# Rows one table may show: about 25 pages (the examples' largest has about 60). A sheet may hold
+# 20,000 rows, and a table of all of them is 500 pages that Typst cannot lay out in 1 GiB and
+# LibreOffice not in minutes.
+MAX_TABLE_ROWS = 1_000
 ROW_KIND: dict[str, RowKind] = {
     "summa": "total",
     "delsumma": "subtotal",
@@ -69,6 +73,13 @@ def render_view(
     location: Location,
     notes: list[str] | None = None,
 ) -> RenderTable:
+    if len(view.rows) > MAX_TABLE_ROWS:
+        shown = f"{len(view.rows):,} rader; högst {MAX_TABLE_ROWS:,}".replace(",", "\u00a0")
+        raise KommunrapportError(
+            f"tabellen {view.name!r} har {shown} går att visa i ett dokument",
+            location,
+            "Välj raderna som ska visas med rader: i tabellvyn, eller dela upp tabellen.",
+        )
     spec = view.spec
     sheet = view.ledger.sheet
     group_keys = [sheet.column_key(name, location) for name in spec.group_columns]

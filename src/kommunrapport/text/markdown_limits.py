@@ -2,10 +2,10 @@
 than any report's.
 
 A document's text may be at most :data:`MAX_DOCUMENT_TEXT` (the largest example package has
-84 kB of Markdown in all; pandoc needs about 10 seconds and 450 MB to write one megabyte of
-prose as DOCX), and no run of characters without a space may be longer than :data:`MAX_WORD`
-(pandoc's Typst writer takes 9.5 seconds over one word of 60,000 and 2.6 seconds over 500 kB
-of words of 1,000).
+84 kB of Markdown in all; a 500 kB paragraph took 8.5 s and 900 MB in all for DOCX, HTML and
+PDF, and pandoc alone 10 seconds and 450 MB to write one megabyte of prose as DOCX), and no
+run of characters without a space may be longer than :data:`MAX_WORD` (pandoc's Typst writer
+takes 9.5 seconds over one word of 60,000 and 2.6 seconds over 500 kB of words of 1,000).
 
 pandoc's Markdown reader slows down steeply with nesting: 500 list levels made by indentation
 take it 18 seconds, 2,000 more than a minute, and 100,000 ``>`` in a row (a few hundred
@@ -23,7 +23,7 @@ from ..errors import KommunrapportError, Location
 from .outline import RenderedSection
 
 MAX_NESTING = 50
-MAX_DOCUMENT_TEXT = 512 * 1024  # bytes of rendered Markdown in one document
+MAX_DOCUMENT_TEXT = 256 * 1024  # bytes of rendered Markdown in one document
 MAX_WORD = 1_000  # characters without a space: pandoc's Typst writer is quadratic in them
 # The start of a line: indentation, quote markers and list markers ("-", "*", "+", "1.", "a)",
 # "(iv)", "#."), each marker followed by a space.

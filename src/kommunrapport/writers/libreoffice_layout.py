@@ -12,10 +12,12 @@ the writer asks Word to update the field when the file is opened.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -23,6 +25,10 @@ import pypdfium2 as pdfium
 from ..project.user_cache import cache_dir, write_quietly
 
 TIMEOUT_SECONDS = 300
+# LibreOffice takes about ten seconds a megabyte of document.xml (a table of 20,000 rows, 12 MB:
+# more than 100 s). A larger document (the examples' largest has 0.55 MB) is not laid out: its
+# table of contents gets its page numbers when Word updates the field, as without LibreOffice.
+MAX_LAYOUT_BYTES = 2 * 1024 * 1024
 
 
 def soffice() -> str | None:
@@ -33,7 +39,7 @@ def heading_pages(docx: bytes) -> list[tuple[str, int]] | None:
     """(heading text, page number) of every heading in document order; None when LibreOffice
     is not installed or could not lay the document out."""
     program = soffice()
-    if program is None:
+    if program is None or _document_size(docx) > MAX_LAYOUT_BYTES:
         return None
     folder = cache_dir("sidnummer")
     key = hashlib.sha256(docx).hexdigest()
@@ -47,6 +53,12 @@ def heading_pages(docx: bytes) -> list[tuple[str, int]] | None:
     if pages is not None and cached is not None:
         write_quietly(cached, json.dumps(pages, ensure_ascii=False).encode("utf-8"))
     return pages
+
+
+def _document_size(docx: bytes) -> int:
+    """The unpacked size of the DOCX's body (the toolkit wrote it: it is a sound zip file)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return archive.getinfo("word/document.xml").file_size
 
 
 def _lay_out(program: str, docx: bytes) -> list[tuple[str, int]] | None:
