@@ -54,6 +54,8 @@ TOKENS = [
     "\x00", "\x01", "\x07", "\x1b", "\u2028", "\ufeff", "\u202e", "åäö", "−", "\u00a0",
     "fil: ../../../etc/passwd", "mall: ../../x", "mall: arsrapport", "underavsnitt:",
     "rubrik:", "id: x", "typ: rapport", "bilaga: 0", "djup: 99", "storlek_cm: [0, 0]",
+    '[9 mnkr]{data-kalla="Falsk.xlsx"}', "{kalla=x}", ">" * 60, "  " * 60 + "- ", "x" * 1001,
+    "{{ '-' * 3000 }}", "{% for i in range(60) %}>{% endfor %}",
 ]  # fmt: skip
 
 
