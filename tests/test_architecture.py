@@ -28,9 +28,7 @@ MAX_MODULE_LINES = 400
 MAX_CLASS_LINES = 250
 # Modules being split by their owners this round. Each entry goes when its module is small
 # enough (the test below fails while a listed module already fits, so the list only shrinks).
-STILL_TOO_LARGE = {
-    "authoring/rollover.py",
-}
+STILL_TOO_LARGE: set[str] = set()
 
 
 def _layer(top: str) -> int:

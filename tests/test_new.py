@@ -9,7 +9,8 @@ import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
 
-from kommunrapport.authoring.rollover import YearShifter, retire_text, roll_sheet
+from kommunrapport.authoring.rollover_text import YearShifter, retire_text
+from kommunrapport.authoring.rollover_workbook import roll_sheet
 from kommunrapport.authoring.scaffold import (
     REPORT_TYPES,
     load_structure,
