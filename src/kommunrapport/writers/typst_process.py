@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
@@ -87,7 +86,12 @@ def _out_of_memory(done: subprocess.CompletedProcess[bytes]) -> bool:
 
 
 def _run_job() -> None:  # pragma: no cover - runs in the child
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    try:
+        import resource  # POSIX only: on Windows the child runs without the cap
+    except ImportError:
+        pass
+    else:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     import typst
 
     job = TypstJob(**json.loads(sys.stdin.buffer.read()))
