@@ -185,6 +185,35 @@ def test_a_table_of_more_rows_than_a_document_can_show(package):
     assert_located_error(output, "tabeller.yaml")
 
 
+def _text_sheet(rows: int, text_length: int) -> str:
+    header = "".join(
+        f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>'
+        for c, t in zip("ABCD", ["Id", "Rad", "Budget", "Utfall"], strict=True)
+    )
+    body = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>r{r}</t></is></c>'
+        f'<c r="B{r}" t="inlineStr"><is><t>{"ord " * (text_length // 4)}</t></is></c>'
+        f'<c r="C{r}"><v>1</v></c></row>'
+        for r in range(2, rows + 2)
+    )
+    return f'<row r="1">{header}</row>{body}'
+
+
+@pytest.mark.parametrize(
+    ("rows", "length", "message"),
+    [(1, 40_000, "cellen B2 har 40\u00a0000 tecken"), (70, 32_000, "mer än 2\u00a0000\u00a0000")],
+)
+def test_too_much_text_in_cells(package, rows, length, message):
+    """A 15 MB cell took 2.6 GB and more than 120 s (every format writes it out). A cell may
+    hold Excel's 32,767 characters, a sheet 2,000,000 in all."""
+    root, pkg = package
+    _replace_first_sheet(workbook(pkg), _text_sheet(rows, length))
+    code, output = build(root)
+    assert code == 1
+    assert message in output, output
+    assert_located_error(output, "granskning.xlsx")
+
+
 def test_huge_chart(package):
     """``storlek_cm: [300, 300]`` (the issue: 2.8 GB)."""
     root, pkg = package

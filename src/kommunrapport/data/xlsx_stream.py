@@ -34,6 +34,10 @@ MAX_UNPACKED_BYTES = 128 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 500
 MAX_CELLS = 250_000
+MAX_CELL_TEXT = 32_767  # characters: Excel's own limit for a cell
+# Characters of text in one sheet: a 32,767-character shared string can fill 20,000 cells from a
+# 50 kB file, and every one of them would be written out (a 15 MB cell took 2.6 GB and > 120 s).
+MAX_SHEET_TEXT = 2_000_000
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
@@ -192,6 +196,7 @@ def stream_cells(
     values = _parser(book, title, data_only=True).parse()
     formulas = _parser(book, title, data_only=False).parse() if with_formulas else None
     count = 0
+    text = 0
     try:
         for row_index, cells in values:
             raw_cells = next(formulas)[1] if formulas is not None else cells
@@ -208,6 +213,10 @@ def stream_cells(
                     continue
                 column = cell["column"]
                 count += 1
+                if isinstance(value, str):
+                    text += len(value)
+                    if len(value) > MAX_CELL_TEXT or text > MAX_SHEET_TEXT:
+                        raise _too_much_text(shown, title, StreamedCell(row_index, column, value))
                 if row_index > MAX_ROWS or column > MAX_COLUMNS or count > MAX_CELLS:
                     raise _out_of_bounds(
                         shown, title, StreamedCell(row_index, column, value), count
@@ -216,6 +225,21 @@ def stream_cells(
             yield row
     except _BROKEN_SHEET as exc:
         raise _unreadable(shown, exc) from None
+
+
+def _too_much_text(shown: str, title: str, cell: StreamedCell) -> KommunrapportError:
+    if isinstance(cell.value, str) and len(cell.value) > MAX_CELL_TEXT:
+        problem = (
+            f"cellen {cell.ref} har {len(cell.value):,} tecken text "
+            f"(Excel tillåter {MAX_CELL_TEXT:,})"
+        )
+    else:
+        problem = f"bladet har mer än {MAX_SHEET_TEXT:,} tecken text i sina celler"
+    return KommunrapportError(
+        problem.replace(",", "\u00a0"),
+        Location(shown, sheet=title, cell=cell.ref),
+        "Korta texten i cellen, eller flytta den långa texten till ett avsnitt i Markdown.",
+    )
 
 
 def _out_of_bounds(shown: str, title: str, cell: StreamedCell, count: int) -> KommunrapportError:
