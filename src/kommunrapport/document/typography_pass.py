@@ -10,7 +10,7 @@ warning that names the table (a judgement: the writer should fix the heading in 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..errors import Findings
@@ -153,23 +153,21 @@ def join_nowrap_spans(value: Any) -> None:
     """Ranges of years the typography pass marked (a ``kr-nowrap`` span) get a word joiner
     after their dash, for the writers whose output has no "nowrap" style (DOCX, Typst):
     Word, LibreOffice and Typst then keep "2023–2024" on one line."""
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            if (
-                isinstance(item, dict)
-                and item.get("t") == "Span"
-                and NOWRAP_CLASS in item["c"][0][1]
-            ):
-                value[index] = {"t": "Str", "c": join_year_ranges(stringify(item["c"][1]))}
-            else:
-                join_nowrap_spans(item)
-    elif isinstance(value, dict) and value.get("t") not in ("RawBlock", "RawInline", "Code"):
-        join_nowrap_spans(value.get("c"))
+    _replace_nowrap_spans(value, lambda text: {"t": "Str", "c": join_year_ranges(text)})
 
 
 def box_nowrap_spans(value: Any) -> None:
     """Ranges of years the typography pass marked become Typst boxes, which never break (and
     add no character to the PDF's text, so a search for "2023–2024" finds them)."""
+    _replace_nowrap_spans(
+        value,
+        lambda text: {"t": "RawInline", "c": ["typst", f"#box[{re.sub(r'[^0-9–]', '', text)}]"]},
+    )
+
+
+def _replace_nowrap_spans(value: Any, replacement: Callable[[str], Node]) -> None:
+    """Every ``kr-nowrap`` span in the AST (outside raw output and code) replaced, in place,
+    by ``replacement`` of its text."""
     if isinstance(value, list):
         for index, item in enumerate(value):
             if (
@@ -177,9 +175,8 @@ def box_nowrap_spans(value: Any) -> None:
                 and item.get("t") == "Span"
                 and NOWRAP_CLASS in item["c"][0][1]
             ):
-                text = re.sub(r"[^0-9–]", "", stringify(item["c"][1]))
-                value[index] = {"t": "RawInline", "c": ["typst", f"#box[{text}]"]}
+                value[index] = replacement(stringify(item["c"][1]))
             else:
-                box_nowrap_spans(item)
+                _replace_nowrap_spans(item, replacement)
     elif isinstance(value, dict) and value.get("t") not in ("RawBlock", "RawInline", "Code"):
-        box_nowrap_spans(value.get("c"))
+        _replace_nowrap_spans(value.get("c"), replacement)
