@@ -102,6 +102,13 @@ def _zip_bomb_sheet(path: Path, rows: int) -> None:
     _replace_first_sheet(path, body)
 
 
+# The header row of the generated sheets: Id, Rad, Budget, Utfall in A1:D1.
+SHEET_HEADER = "".join(
+    f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>'
+    for c, t in zip("ABCD", ["Id", "Rad", "Budget", "Utfall"], strict=True)
+)
+
+
 def _replace_first_sheet(path: Path, body: str) -> None:
     sheet = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
@@ -131,12 +138,9 @@ def test_a_shared_string_that_does_not_exist(package):
     """A cell that points past the shared strings (openpyxl: IndexError) is a located error
     about the workbook, not an internal error (found measuring a 15 MB shared string)."""
     root, pkg = package
-    header = "".join(
-        f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>'
-        for c, t in zip("ABCD", ["Id", "Rad", "Budget", "Utfall"], strict=True)
-    )
     _replace_first_sheet(
-        workbook(pkg), f'<row r="1">{header}</row><row r="2"><c r="A2" t="s"><v>999</v></c></row>'
+        workbook(pkg),
+        f'<row r="1">{SHEET_HEADER}</row><row r="2"><c r="A2" t="s"><v>999</v></c></row>',
     )
     code, output = build(root)
     assert code == 1
@@ -167,17 +171,13 @@ def test_a_table_of_more_rows_than_a_document_can_show(package):
     """A sheet may hold 20,000 rows; a table of all of them (500 pages) took Typst more than
     1 GiB and LibreOffice more than 100 s. More than 1,000 rows is an error in tabeller.yaml."""
     root, pkg = package
-    header = "".join(
-        f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>'
-        for c, t in zip("ABCD", ["Id", "Rad", "Budget", "Utfall"], strict=True)
-    )
     rows = "".join(
         f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>r{r}</t></is></c>'
         f'<c r="B{r}" t="inlineStr"><is><t>Rad {r}</t></is></c>'
         f'<c r="C{r}"><v>-1000</v></c><c r="D{r}"><v>-999</v></c></row>'
         for r in range(2, 1_103)
     )
-    _replace_first_sheet(workbook(pkg), f'<row r="1">{header}</row>{rows}')
+    _replace_first_sheet(workbook(pkg), f'<row r="1">{SHEET_HEADER}</row>{rows}')
     replace_in(pkg / SECTION, "{{ diagram('drift_stapel') }}", "")
     code, output = build(root)
     assert code == 1
@@ -186,17 +186,13 @@ def test_a_table_of_more_rows_than_a_document_can_show(package):
 
 
 def _text_sheet(rows: int, text_length: int) -> str:
-    header = "".join(
-        f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>'
-        for c, t in zip("ABCD", ["Id", "Rad", "Budget", "Utfall"], strict=True)
-    )
     body = "".join(
         f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>r{r}</t></is></c>'
         f'<c r="B{r}" t="inlineStr"><is><t>{"ord " * (text_length // 4)}</t></is></c>'
         f'<c r="C{r}"><v>1</v></c></row>'
         for r in range(2, rows + 2)
     )
-    return f'<row r="1">{header}</row>{body}'
+    return f'<row r="1">{SHEET_HEADER}</row>{body}'
 
 
 @pytest.mark.parametrize(
