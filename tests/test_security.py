@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from kommunrapport.project.paths import builtin_templates_dir
+
 from .hardening_support import (
     BUILTIN_TEMPLATES,
     SECRET,
@@ -233,6 +235,26 @@ def test_any_typst_file_under_templates_typst_is_refused(built_package, capsys):
     assert code == 1, output
     assert "templates/typst/delar/tabell.TYP" in output, output
     assert snapshot(root / "output") == before
+
+
+@pytest.mark.parametrize("where", ["package", "repository"])
+def test_a_copy_of_the_toolkits_own_typst_template_builds(built_package, capsys, where):
+    """The toolkit's source checkout is a report repository whose templates/ is what the
+    wheel ships: after ``pip install .`` (the README's first command) its rapport.typ is a
+    copy of the toolkit's own, not a package's program. One changed byte is refused."""
+    root, package, _before = built_package
+    folder = package / "templates" if where == "package" else root / "templates"
+    template = folder / "typst" / "rapport.typ"
+    template.parent.mkdir(parents=True)
+    shipped = (builtin_templates_dir() / "typst" / "rapport.typ").read_bytes()
+    template.write_bytes(shipped)
+    code, output = run_cli(capsys, "build", "--root", str(root), "--format", "pdf", "-q")
+    assert code == 0, output
+    assert any((root / "output").rglob("*.pdf")), output
+    template.write_bytes(shipped + b"\n")
+    code, output = run_cli(capsys, "build", "--root", str(root), "--format", "pdf", "-q")
+    assert code == 1, output
+    assert str(template.relative_to(root)) in output, output
 
 
 def test_page_template_output_is_sanitised(tmp_path: Path, capsys, monkeypatch):

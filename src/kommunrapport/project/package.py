@@ -60,6 +60,8 @@ class Package:
             if folder == builtin:
                 continue
             for found in sorted(_typst_files(folder / TYPST_FOLDER)):
+                if self._is_builtin_copy(found, folder, builtin):
+                    continue
                 shown = self.display(found)
                 raise KommunrapportError(
                     "en egen Typst-mall (.typ) får inte ligga i ett paket eller i "
@@ -69,6 +71,18 @@ class Package:
                     "färger, marginaler, sidhuvud och sidfot hämtas från templates/reference.docx. "
                     "En Typst-mall är ett program, och ett paket får bara innehålla data.",
                 )
+
+    def _is_builtin_copy(self, found: Path, folder: Path, builtin: Path) -> bool:
+        """A file with the bytes of the toolkit's own template at the same place is the
+        toolkit's code, not the package's: the toolkit's source checkout is itself a report
+        repository whose templates/ is what the wheel ships (``pip install .`` builds it)."""
+        shipped = builtin / found.relative_to(folder)
+        if found.is_symlink() or not shipped.is_file():
+            return False
+        try:
+            return self.files.read_bytes(found) == shipped.read_bytes()
+        except (KommunrapportError, OSError):
+            return False
 
     def find_template(self, name: str, location: Location | None = None) -> Path | None:
         return self.templates.find(name, location)
