@@ -6,17 +6,19 @@ Calibri …: the same advance widths, which is what LibreOffice substitutes too)
 DejaVu Sans, which ships with matplotlib and so is always there. Fonts are found with
 matplotlib's font manager. A character the font lacks (a status symbol) is measured in a font
 that has it, as a word processor would substitute one.
+
+Both answers are remembered between builds (:mod:`font_memo`): a warm build imports neither
+matplotlib nor fontTools.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
-from fontTools.ttLib import TTFont
-from matplotlib import font_manager
+from .font_memo import remembered_advances, remembered_font_file
 
 METRIC_TWINS = {
     "arial": "Liberation Sans",
@@ -31,7 +33,16 @@ METRIC_TWINS = {
 FALLBACK_FONTS = ("DejaVu Sans",)  # matplotlib's own font: always present
 SYMBOL_FONTS = ("Segoe UI Symbol", "DejaVu Sans", "Noto Sans Symbols 2", "Noto Sans Symbols")
 
-logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+@cache
+def _font_manager() -> Any:
+    """matplotlib's font manager, imported on first use (about 0.35 s of CPU)."""
+    import logging
+
+    from matplotlib import font_manager
+
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    return font_manager
 
 
 @dataclass(frozen=True)
@@ -47,22 +58,34 @@ class FontFace:
 
 @lru_cache(maxsize=64)
 def _face(path: str) -> FontFace:
+    return FontFace(Path(path), remembered_advances(path, lambda: _read_advances(path)))
+
+
+def _read_advances(path: str) -> dict[int, float]:
+    from fontTools.ttLib import TTFont
+
     font = TTFont(path, lazy=True, fontNumber=0)
     units = font["head"].unitsPerEm
     metrics = font["hmtx"].metrics
     cmap = font.getBestCmap() or {}
     advances = {code: metrics[glyph][0] / units for code, glyph in cmap.items() if glyph in metrics}
     font.close()
-    return FontFace(Path(path), advances)
+    return advances
 
 
+@lru_cache(maxsize=128)
 def _find(family: str, bold: bool) -> str | None:
+    return remembered_font_file(["family", family, bold], lambda: _find_now(family, bold))
+
+
+def _find_now(family: str, bold: bool) -> str | None:
+    font_manager = _font_manager()
     properties = font_manager.FontProperties(family=family, weight="bold" if bold else "normal")
     try:
         path = font_manager.findfont(properties, fallback_to_default=False)
     except ValueError:
         return None
-    return path
+    return str(path)
 
 
 @lru_cache(maxsize=64)
@@ -73,7 +96,16 @@ def font_path(family: str, bold: bool = False) -> str:
             path = _find(name, bold)
             if path is not None:
                 return path
-    return font_manager.findfont(font_manager.FontProperties(weight="bold" if bold else "normal"))
+    path = remembered_font_file(["default", bold], lambda: _default_font(bold))
+    assert path is not None
+    return path
+
+
+def _default_font(bold: bool) -> str:
+    font_manager = _font_manager()
+    return str(
+        font_manager.findfont(font_manager.FontProperties(weight="bold" if bold else "normal"))
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,54 @@
+"""Font lookups are remembered between builds: same answers, without matplotlib or fontTools."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = """
+import json, sys
+from kommunrapport.document.text_metrics import TextMeasure, font_path
+measure = TextMeasure("Arial", 10)
+print(json.dumps({
+    "path": font_path("Arial", True),
+    "width": measure.width("Tillgångar 1 234,5 ●", bold=True),
+    "matplotlib": "matplotlib" in sys.modules,
+    "fontTools": "fontTools" in sys.modules,
+}))
+"""
+
+
+def _probe(cache: Path) -> dict:
+    env = {**os.environ, "KOMMUNRAPPORT_CACHE": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_second_lookup_gives_the_same_widths_without_matplotlib(tmp_path: Path) -> None:
+    first = _probe(tmp_path)
+    second = _probe(tmp_path)
+    assert first["matplotlib"] and first["fontTools"]  # computed the first time
+    assert not second["matplotlib"] and not second["fontTools"]  # remembered
+    assert (second["path"], second["width"]) == (first["path"], first["width"])
+    assert Path(second["path"]).is_file()
+
+
+def test_a_damaged_entry_is_computed_again(tmp_path: Path) -> None:
+    first = _probe(tmp_path)
+    for entry in (tmp_path / "fonter").iterdir():
+        entry.write_bytes(entry.read_bytes()[:-3] + b"xyz")
+    again = _probe(tmp_path)
+    assert again["matplotlib"]  # nothing usable was remembered
+    assert (again["path"], again["width"]) == (first["path"], first["width"])
+
+
+def test_caching_turned_off_measures_the_same(tmp_path: Path) -> None:
+    remembered = _probe(tmp_path)
+    off = _probe(Path("0"))
+    assert off["matplotlib"]
+    assert (off["path"], off["width"]) == (remembered["path"], remembered["width"])
