@@ -8,10 +8,12 @@ tests do not care where the modules live.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +77,25 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code = main(list(args))
     captured = capsys.readouterr()
     return code, captured.out + captured.err
+
+
+def run_cli_in_fixture(*args: str) -> tuple[int, str]:
+    """The command line in this process, for a fixture wider than one test (which has no
+    ``capsys``): (exit code, everything printed)."""
+    stream = io.StringIO()
+    with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
+        code = main(list(args))
+    return code, stream.getvalue()
+
+
+def copy_built(source: Path, target: Path, names: tuple[str, ...] = ("repo", "cache")) -> None:
+    """Copy what a module-wide fixture built once (the report repository with its outputs, the
+    cache folder) into a test's own folder: the same bytes as building it there, without the
+    build. Builds are path-independent (test_determinism) and the build cache compares
+    content hashes, not times or folders."""
+    for name in names:
+        if (source / name).exists():
+            shutil.copytree(source / name, target / name, symlinks=True)
 
 
 def _cap_memory() -> None:  # pragma: no cover - runs in the child

@@ -31,8 +31,10 @@ from .hardening_support import (
     append,
     assert_located_error,
     assert_no_traceback,
+    copy_built,
     replace_in,
     run_cli,
+    run_cli_in_fixture,
     small_package,
     snapshot,
     workbook_bytes,
@@ -57,15 +59,29 @@ def evil_page_template(folder: Path, marker: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def small_package_built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small package built once for the module (docx, html), with its own cache folder."""
+    base = tmp_path_factory.mktemp("security-built")
+    root = base / "repo"
+    small_package(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KOMMUNRAPPORT_CACHE", str(base / "cache"))
+        code, output = run_cli_in_fixture(
+            "build", "--root", str(root), "--format", "docx,html", "-q"
+        )
+    assert code == 0, output
+    return base
+
+
 @pytest.fixture
-def built_package(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch):
-    """A small package built once (docx, html): (root, package, outputs before the attack)."""
+def built_package(small_package_built_once: Path, tmp_path: Path, monkeypatch):
+    """A small package built once (docx, html) with its cache folder, copied into this test's
+    folder: (root, package, outputs before the attack)."""
+    copy_built(small_package_built_once, tmp_path)
     monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(tmp_path / "cache"))
     root = tmp_path / "repo"
-    package = small_package(root)
-    code, output = run_cli(capsys, "build", "--root", str(root), "--format", "docx,html", "-q")
-    assert code == 0, output
-    return root, package, snapshot(root / "output")
+    return root, root / "content" / PACKAGE_ID, snapshot(root / "output")
 
 
 def build(capsys, root: Path) -> tuple[int, str]:
