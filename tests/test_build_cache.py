@@ -1,10 +1,14 @@
 """Rebuilding with unchanged sources reuses the outputs; any change to what the outputs are made
-of builds again. Several packages build in parallel with the same output as one by one."""
+of builds again. Several packages build in parallel with the same output as one by one.
+
+The cache does not depend on the package's size: most tests use the small review package (two
+documents, a table and a chart), which builds in a fraction of the time of an example package."""
 
 from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -13,17 +17,31 @@ from kommunrapport.build.pipeline import build_package
 from kommunrapport.cli import main
 from kommunrapport.errors import Findings, KommunrapportError, Location
 
-from .conftest import KALMAR
+from .conftest import CONTENT, KALMAR
+from .hardening_support import append, small_package
+from .review_fixtures import PACKAGE_ID, SECTION
 
 FORMATS = ("docx", "html")  # the cache does not depend on the formats' speed; keep tests fast
 
 
+@pytest.fixture
+def small_copy(tmp_path):
+    """The small review package with a table and a chart in a scratch repository:
+    (root, package_dir)."""
+
+    def _write() -> tuple[Path, Path]:
+        root = tmp_path / "repo"
+        return root, small_package(root, tables=True)
+
+    return _write
+
+
 def build(root, out, **kwargs):
-    return build_package(root / "content" / KALMAR, out, FORMATS, **kwargs)
+    return build_package(root / "content" / PACKAGE_ID, out, FORMATS, **kwargs)
 
 
-def test_unchanged_sources_are_not_rebuilt(package_copy, tmp_path):
-    root, _package = package_copy()
+def test_unchanged_sources_are_not_rebuilt(small_copy, tmp_path):
+    root, _package = small_copy()
     out = tmp_path / "out"
     first = build(root, out)
     assert first.written and not first.unchanged
@@ -38,13 +56,12 @@ def test_unchanged_sources_are_not_rebuilt(package_copy, tmp_path):
     "change",
     ["section", "report.yaml", "new data file", "package template", "repository template"],
 )
-def test_a_changed_source_is_rebuilt(package_copy, tmp_path, change):
-    root, package = package_copy()
+def test_a_changed_source_is_rebuilt(small_copy, tmp_path, change):
+    root, package = small_copy()
     out = tmp_path / "out"
     build(root, out)
     if change == "section":
-        section = package / "arsrapport" / "02-trygghetsfragor.md"
-        section.write_text(section.read_text(encoding="utf-8") + "\nEn ny mening.\n", "utf-8")
+        append(package / SECTION, "\nEn ny mening.\n")
     elif change == "report.yaml":
         config = package / "report.yaml"
         config.write_text(config.read_text(encoding="utf-8") + "\n# kommentar\n", "utf-8")
@@ -61,8 +78,8 @@ def test_a_changed_source_is_rebuilt(package_copy, tmp_path, change):
     assert again.written and not again.unchanged
 
 
-def test_changed_or_missing_output_is_rebuilt(package_copy, tmp_path):
-    root, _package = package_copy()
+def test_changed_or_missing_output_is_rebuilt(small_copy, tmp_path):
+    root, _package = small_copy()
     out = tmp_path / "out"
     first = build(root, out)
     html = next(p for p in first.written if p.suffix == ".html")
@@ -74,11 +91,11 @@ def test_changed_or_missing_output_is_rebuilt(package_copy, tmp_path):
     assert docx in second.written and docx.is_file()
 
 
-def test_other_formats_epoch_or_force_rebuild(package_copy, tmp_path, monkeypatch):
-    root, _package = package_copy()
+def test_other_formats_epoch_or_force_rebuild(small_copy, tmp_path, monkeypatch):
+    root, _package = small_copy()
     out = tmp_path / "out"
     build(root, out)
-    assert build_package(root / "content" / KALMAR, out, ("html",)).written
+    assert build_package(root / "content" / PACKAGE_ID, out, ("html",)).written
     build(root, out)
     assert build(root, out).unchanged
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -86,10 +103,9 @@ def test_other_formats_epoch_or_force_rebuild(package_copy, tmp_path, monkeypatc
     assert build(root, out, use_cache=False).written
 
 
-def test_warnings_are_repeated_and_strict_still_fails(package_copy, tmp_path):
-    root, package = package_copy()
-    section = package / "arsrapport" / "02-trygghetsfragor.md"
-    section.write_text(section.read_text(encoding="utf-8") + "\nTODO: skriv klart.\n", "utf-8")
+def test_warnings_are_repeated_and_strict_still_fails(small_copy, tmp_path):
+    root, package = small_copy()
+    append(package / SECTION, "\nTODO: skriv klart.\n")
     out = tmp_path / "out"
     first = build(root, out)
     assert len(first.findings) >= 1
@@ -118,10 +134,14 @@ def test_manifest_round_trip_and_damaged_manifest(tmp_path):
     assert reuse_outputs(target, "nyckel") is None
 
 
-def test_parallel_build_gives_the_same_files_and_messages(package_copy, tmp_path, capsys):
-    root, package = package_copy()
+def test_parallel_build_gives_the_same_files_and_messages(tmp_path, capsys):
+    """An example package with its warnings and two small packages, one of them with a
+    warning of its own."""
+    root = tmp_path / "repo"
+    shutil.copytree(CONTENT / KALMAR, root / "content" / KALMAR)
     for name in ("paket-b", "paket-c"):
-        shutil.copytree(package, root / "content" / name)
+        small_package(root, name, tables=True)
+    append(root / "content" / "paket-b" / SECTION, "\nTODO: skriv klart.\n")
     outputs = {}
     messages = {}
     for jobs in ("1", "3"):
@@ -147,8 +167,8 @@ def test_parallel_build_gives_the_same_files_and_messages(package_copy, tmp_path
             assert outputs["3"][path] == content, path
 
 
-def test_cached_build_is_reported(package_copy, tmp_path, capsys):
-    root, _package = package_copy()
+def test_cached_build_is_reported(small_copy, tmp_path, capsys):
+    root, _package = small_copy()
     args = ["build", "--root", str(root), "--output", str(tmp_path), "--format", "html"]
     assert main(args) == 0
     count = capsys.readouterr().out.count("  skrev ")
