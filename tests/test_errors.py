@@ -3,21 +3,49 @@
 from __future__ import annotations
 
 import re
+import shutil
+
+import pytest
 
 from kommunrapport.cli import main
 
-from .conftest import KALMAR
+from .conftest import CONTENT, KALMAR
+from .hardening_support import run_cli_in_fixture
+
+# An error stops the build the same way whatever the formats: HTML alone, no DOCX or PDF to make.
+BUILD = ["build", "-q", "--format", "html"]
 
 
 def _build(root, capsys, *extra):
-    code = main(["build", "--root", str(root), "-q", *extra])
+    code = main([*BUILD, "--root", str(root), *extra])
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
 
-def _first_build(root, capsys):
-    code, _ = _build(root, capsys)
-    assert code == 0
+@pytest.fixture(scope="module")
+def kalmar_built_once(tmp_path_factory):
+    """A copy of Kalmar built once for the module (the earlier outputs an error must leave)."""
+    root = tmp_path_factory.mktemp("errors-built") / "repo"
+    shutil.copytree(CONTENT / KALMAR, root / "content" / KALMAR)
+    code, output = run_cli_in_fixture(*BUILD, "--root", str(root))
+    assert code == 0, output
+    return root
+
+
+@pytest.fixture
+def package_copy(kalmar_built_once, tmp_path):
+    """Kalmar with its earlier outputs, copied into this test's folder: (root, package)."""
+
+    def _copy():
+        root = tmp_path / "repo"
+        shutil.copytree(kalmar_built_once, root, symlinks=True)
+        return root, root / "content" / KALMAR
+
+    return _copy
+
+
+def _first_build(root, _capsys):
+    """The outputs of the earlier build (made once for the module, copied with the package)."""
     out = root / "output" / KALMAR
     return {p.name: p.read_bytes() for p in out.iterdir()}
 

@@ -242,7 +242,7 @@ def test_cross_reference_prints_the_number(package_copy, tmp_path):
         + '\nSe {{ ref("tbl-investering-namnd") }} och {{ ref("fig-sjukfranvaro-linje") }}.\n',
         encoding="utf-8",
     )
-    result = build_package(pkg, tmp_path / "out")
+    result = build_package(pkg, tmp_path / "out", ("docx", "html"))
     html = next(p for p in result.written if p.name == "arsrapport.html")
     soup = html_soup(html)
     links = {a.get_text(): a["href"] for a in soup.select("a.xref")}
@@ -319,7 +319,7 @@ def test_reference_to_a_section_prints_its_number(package_copy, tmp_path):
         section.read_text(encoding="utf-8") + '\nSe {{ ref("investeringsredovisning") }}.\n',
         encoding="utf-8",
     )
-    result = build_package(pkg, tmp_path / "out")
+    result = build_package(pkg, tmp_path / "out", ("docx", "html"))
     html = next(p for p in result.written if p.name == "arsrapport.html")
     link = html_soup(html).select_one("a.xref")
     assert (link.get_text(), link["href"]) == (f"avsnitt{NB}1.2.2", "#investeringsredovisning")
