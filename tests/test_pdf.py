@@ -198,11 +198,21 @@ def test_charts_stay_vectors(built, package_id):
             assert sum(len(page.get_images()) for page in pdf.pages) == 0, doc_id
 
 
-def test_pdf_build_is_deterministic(tmp_path):
-    first = build_package(CONTENT / KALMAR, tmp_path / "a", ("pdf",))
-    second = build_package(CONTENT / KALMAR, tmp_path / "b", ("pdf",))
-    assert [p.name for p in first.written] == [p.name for p in second.written]
-    for a, b in zip(first.written, second.written, strict=True):
+@pytest.fixture(scope="module")
+def kalmar_pdf_alone(tmp_path_factory) -> Path:
+    """Kalmar built by the command line with ``--format pdf``, once for the module: its folder."""
+    out = tmp_path_factory.mktemp("pdf-alone")
+    args = ["build", "--root", str(CONTENT.parent), "--output", str(out), "-q"]
+    assert main([*args, "--format", "pdf", KALMAR]) == 0
+    return out / KALMAR
+
+
+def test_pdf_build_is_deterministic(kalmar_pdf_alone, tmp_path):
+    """The module's PDF-only build and a second one here give the same bytes."""
+    first = sorted(p for p in kalmar_pdf_alone.iterdir() if not p.name.startswith("."))
+    second = build_package(CONTENT / KALMAR, tmp_path / "b", ("pdf",)).written
+    assert [p.name for p in first] == sorted(p.name for p in second)
+    for a, b in zip(first, sorted(second), strict=True):
         assert a.read_bytes() == b.read_bytes(), f"{a.name} skiljer sig mellan byggen"
 
 
@@ -214,10 +224,8 @@ def test_source_date_epoch_sets_pdf_dates(tmp_path, monkeypatch):
         assert pdf.open_metadata().get("xmp:CreateDate", "").startswith("2023-11-14T22:13:20")
 
 
-def test_format_pdf_alone_writes_only_pdfs(tmp_path):
-    args = ["build", "--root", str(CONTENT.parent), "--output", str(tmp_path), "-q"]
-    assert main([*args, "--format", "pdf", KALMAR]) == 0
-    names = sorted(p.name for p in (tmp_path / KALMAR).iterdir() if not p.name.startswith("."))
+def test_format_pdf_alone_writes_only_pdfs(kalmar_pdf_alone):
+    names = sorted(p.name for p in kalmar_pdf_alone.iterdir() if not p.name.startswith("."))
     assert names == sorted(f"{doc}.pdf" for doc, _ in documents(KALMAR))
 
 
