@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pickle
 import shutil
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -21,15 +26,53 @@ CONTENT = REPO / "content"
 KALMAR = "kalmar-ks-arsrapport-2022"
 
 
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """Hold ``lock`` against the other test workers of this run (pytest-xdist)."""
+    try:
+        import fcntl
+    except ImportError:  # not on Windows: there each worker builds for itself
+        fcntl = None
+    with lock.open("a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def once_per_run(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
+    """``make(folder)`` once for the whole test run, shared by all its workers (pytest -n): the
+    first worker to need it makes it in a folder all of them see and leaves the result there
+    (pickled); the others wait for it and read it."""
+    base = factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / f"once-{name}"
+    saved = shared / f"once-{name}.pickle"
+    with _exclusive(shared / f"once-{name}.lock"):
+        if saved.is_file():
+            return pickle.loads(saved.read_bytes())
+        shutil.rmtree(folder, ignore_errors=True)  # what an earlier attempt left when it failed
+        folder.mkdir()
+        result = make(folder)
+        saved.write_bytes(pickle.dumps(result))
+        return result
+
+
 @pytest.fixture(scope="session")
 def built_results(tmp_path_factory: pytest.TempPathFactory):
-    """Build a package (once per session); returns the PackageResult (files and findings)."""
+    """Build a package (once per test run, whatever the number of workers); returns the
+    PackageResult (files and findings)."""
     cache: dict[str, PackageResult] = {}
 
     def _build(package_id: str) -> PackageResult:
         if package_id not in cache:
-            out = tmp_path_factory.mktemp(f"out-{package_id}")
-            cache[package_id] = build_package(CONTENT / package_id, out)
+            cache[package_id] = once_per_run(
+                tmp_path_factory,
+                f"out-{package_id}",
+                lambda out: build_package(CONTENT / package_id, out),
+            )
         return cache[package_id]
 
     return _build
@@ -73,15 +116,18 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def libreoffice_pdfs(built, tmp_path_factory):
-    """Every example package's DOCX files, converted by LibreOffice once per session (the
+    """Every example package's DOCX files, converted by LibreOffice once per test run (the
     LibreOffice tests and the layout audit share the conversion)."""
     cache: dict[str, dict[Path, Path]] = {}
 
     def _convert(package_id: str) -> dict[Path, Path]:
         if package_id not in cache:
-            out = built(package_id)
-            workdir = tmp_path_factory.mktemp(f"lo-{package_id}")
-            cache[package_id] = convert_with_libreoffice(sorted(out.glob("*.docx")), workdir)
+            documents = sorted(built(package_id).glob("*.docx"))
+            cache[package_id] = once_per_run(
+                tmp_path_factory,
+                f"lo-{package_id}",
+                lambda workdir: convert_with_libreoffice(documents, workdir),
+            )
         return cache[package_id]
 
     return _convert
