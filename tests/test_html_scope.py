@@ -54,7 +54,7 @@ def test_row_head_columns_get_row_scope_and_spans_group_scope():
     head_row = table[3][1][0][1]
     head_row[0][3] = 2  # "Kvartal" spans two columns
     del head_row[1]
-    html = ast_to_bytes(ast, "html5", ["--wrap=none"]).decode("utf-8")
+    html = ast_to_bytes(ast, "html5", {"wrap_text": "none"}).decode("utf-8")
     assert "scope=" not in html  # pandoc writes none
     soup = BeautifulSoup(scope_header_cells(html), "html.parser")
     assert _headings(soup, "Kvartal") == [

@@ -285,14 +285,25 @@ def test_xlsx_text_of_a_bomb(tmp_path: Path):
 # -- 6. one package's failure stays its own --------------------------------------------------
 FAKE_PANDOC = """\
 #!{python}
-import os, sys
-data = sys.stdin.buffer.read() if not sys.stdin.isatty() else b""
-if b"KRASCHA-INTERNT" in data and "json" in sys.argv:
-    sys.stdout.write("detta är inte json")
-    sys.exit(0)
+# pandoc, except that a document holding KRASCHA-INTERNT is read as garbage (a stand-in for any
+# bug): the build's long-lived `pandoc lua` engine is proxied request by request.
+import json, subprocess, sys
 real = {real!r}
-import subprocess
-sys.exit(subprocess.run([real, *sys.argv[1:]], input=data).returncode)
+if "lua" not in sys.argv:
+    sys.exit(subprocess.run([real, *sys.argv[1:]]).returncode)
+server = subprocess.Popen([real, *sys.argv[1:]], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+for line in sys.stdin.buffer:
+    request = json.loads(line)
+    if "read" in request and b"KRASCHA-INTERNT" in open(request["read"], "rb").read():
+        with open(request["out"], "w") as out:
+            out.write("detta är inte json")
+        answer = b"ok\\n"
+    else:
+        server.stdin.write(line)
+        server.stdin.flush()
+        answer = server.stdout.readline()
+    sys.stdout.buffer.write(answer)
+    sys.stdout.flush()
 """
 
 

@@ -21,6 +21,7 @@ from ..errors import Findings
 from ..project.config import DocumentSpec
 from ..project.package import Package
 from ..writers.pandoc import markdown_to_ast
+from ..writers.pandoc_engine import POOL
 from .document_builder import DocumentBuilder
 from .document_source import DocumentSource
 from .outputs import DocumentResult
@@ -89,7 +90,7 @@ class PackageBuilder:
         jobs run at once; the results are collected in document order."""
         try:
             pending: list[tuple[DocumentResult, int, dict[str, Future[bytes]]]] = []
-            with ThreadPoolExecutor(max_workers=self.share.writers) as pool:
+            with POOL.session(), ThreadPoolExecutor(max_workers=self.share.writers) as pool:
                 read = []
                 for index, doc in enumerate(self.config.documents):
                     result, registry, markdown = self._assemble(index, doc)

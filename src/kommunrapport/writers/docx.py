@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -66,9 +65,11 @@ def write_docx(blocks: list[Node], settings: DocxSettings) -> bytes:
         },
         "blocks": blocks,
     }
-    resources = os.pathsep.join(str(p) for p in settings.resource_dirs)
     raw = ast_to_bytes(
-        ast, "docx", ["--reference-doc", str(settings.reference_doc), "--resource-path", resources]
+        ast,
+        "docx",
+        {"reference_doc": str(settings.reference_doc)},
+        resources=list(settings.resource_dirs),
     )
     first = normalize_zip(_finish(raw, settings, None), settings.timestamp)
     if not settings.update_fields_on_open:

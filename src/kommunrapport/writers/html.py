@@ -169,7 +169,7 @@ def write_html(
     ast = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
     if page.shift_headings:
         map_blocks(blocks, _shift_heading)
-    body = ast_to_bytes(ast, "html5", ["--wrap=none", "--section-divs"]).decode("utf-8")
+    body = ast_to_bytes(ast, "html5", {"wrap_text": "none", "section_divs": True}).decode("utf-8")
     body = focusable_table_regions(embed_images(scope_header_cells(sanitize(body)), images, media))
     context = {
         "page": page,

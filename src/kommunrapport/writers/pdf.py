@@ -114,7 +114,7 @@ def with_contents(blocks: list[Node], settings: PdfSettings) -> list[Node]:
 def typst_body(blocks: list[Node]) -> str:
     box_nowrap_spans(blocks)  # "2023–2024" never breaks after its dash
     ast = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
-    return ast_to_bytes(ast, "typst", ["--wrap=none"]).decode("utf-8")
+    return ast_to_bytes(ast, "typst", {"wrap_text": "none"}).decode("utf-8")
 
 
 def write_pdf(

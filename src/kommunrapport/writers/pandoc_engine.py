@@ -1,0 +1,184 @@
+"""Long-lived pandoc processes that read and write every document of a build.
+
+A build of Kalmar asks pandoc for 16 conversions (each document's Markdown read once, then
+written as DOCX, HTML and Typst). As 16 processes, each start costs pandoc's runtime and Lua
+set-up again, and their memory adds up while several run at once. Here one ``pandoc lua``
+process (``pandoc_server.lua``) serves the conversions one after another over a pipe: inputs and
+outputs are files in its private folder, so binary output (DOCX) passes unchanged on every
+platform. The same pandoc binary and the same reader and writer options give the same bytes as
+the command line did.
+
+Threads ask ``convert`` for a conversion; at most ``EngineLimit`` engines run at once (one is
+enough to keep pandoc busy beside our own Python on two cores). A conversion that fails leaves
+its engine running; one that kills pandoc (heap limit, timeout) ends that engine, and the next
+conversion starts a new one. Engines end when the build's ``session`` ends, at exit, or when
+their stdin closes (the parent died).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..errors import KommunrapportError
+
+SERVER_SCRIPT = Path(__file__).with_name("pandoc_server.lua")
+
+
+class EngineFailure(Exception):
+    """pandoc ended (memory, timeout, crash): ``message`` says how."""
+
+
+class PandocEngine:
+    """One ``pandoc lua`` process answering one request at a time."""
+
+    def __init__(self, command: list[str], env: dict[str, str], time_limit: float):
+        self.folder = Path(tempfile.mkdtemp(prefix="kommunrapport-pandoc-"))
+        self.started_as = (command, env)
+        self.time_limit = time_limit
+        self._stderr = open(self.folder / "stderr.txt", "wb")  # noqa: SIM115 (closed in close())
+        self.process = subprocess.Popen(
+            [*command, "lua", str(SERVER_SCRIPT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            cwd=self.folder,
+            env=env,
+        )
+
+    def request(self, request: dict[str, Any], payload: bytes) -> bytes:
+        """Write ``payload`` as the request's input file, run it, return the output file."""
+        (self.folder / "in").write_bytes(payload)
+        line = orjson.dumps({**request, "out": "out"}) + b"\n"
+        fired = threading.Event()
+
+        def stop() -> None:
+            fired.set()
+            self.process.kill()
+
+        timer = threading.Timer(self.time_limit, stop)
+        timer.start()
+        try:
+            assert self.process.stdin is not None and self.process.stdout is not None
+            self.process.stdin.write(line)
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline().decode("utf-8", "replace").strip()
+        except OSError:
+            answer = ""
+        finally:
+            timer.cancel()
+        if answer == "ok":
+            return (self.folder / "out").read_bytes()
+        if answer.startswith("error "):
+            raise KommunrapportError(f"pandoc misslyckades: {answer[6:]}")
+        raise EngineFailure(self._why_ended(timed_out=fired.is_set()))
+
+    def _why_ended(self, timed_out: bool) -> str:
+        self.process.kill()
+        self.process.wait()
+        self._stderr.flush()
+        message = (self.folder / "stderr.txt").read_bytes().decode("utf-8", "replace")
+        if "Heap exhausted" in message:
+            return "memory"
+        if timed_out:
+            return "time"
+        return message.strip() or f"pandoc avslutades med kod {self.process.returncode}"
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with suppress(OSError):
+                    stream.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._stderr.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class EnginePool:
+    """The engines of this process: started when needed, at most ``limit`` at once."""
+
+    def __init__(self, limit: int = 1):
+        self.limit = limit
+        self._idle: list[PandocEngine] = []
+        self._running = 0
+        self._sessions = 0
+        self._lock = threading.Condition()
+
+    @contextmanager
+    def engine(
+        self, command: list[str], env: dict[str, str], time_limit: float
+    ) -> Iterator[PandocEngine]:
+        with self._lock:
+            while not self._idle and self._running >= self.limit:
+                self._lock.wait()
+            engine = self._idle.pop() if self._idle else None
+            self._running += 1
+        try:
+            if engine is not None and (not engine.alive() or engine.started_as != (command, env)):
+                engine.close()  # ended, or started with other limits or environment
+                engine = None
+            if engine is None:
+                engine = PandocEngine(command, env, time_limit)
+            engine.time_limit = time_limit
+            yield engine
+        except EngineFailure:
+            if engine is not None:
+                engine.close()
+            engine = None
+            raise
+        finally:
+            with self._lock:
+                self._running -= 1
+                if engine is not None:
+                    self._idle.append(engine)
+                self._lock.notify()
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Engines started inside live until the last session ends (one build)."""
+        with self._lock:
+            self._sessions += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._sessions -= 1
+                done = self._sessions == 0
+            if done:
+                self.close_idle()
+
+    def close_idle(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for engine in idle:
+            engine.close()
+
+    def forget(self) -> None:
+        """In a forked child: the parent's engines are not ours to use or close."""
+        self._idle = []
+        self._running = 0
+        self._sessions = 0
+        self._lock = threading.Condition()
+
+
+POOL = EnginePool()
+atexit.register(POOL.close_idle)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=POOL.forget)

@@ -1,0 +1,125 @@
+"""The long-lived pandoc engine: the same bytes as pandoc's command line, one process for a
+whole build, errors that leave it usable, nothing left behind."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kommunrapport.errors import KommunrapportError
+from kommunrapport.writers import pandoc
+from kommunrapport.writers.pandoc_engine import POOL
+
+from .hardening_support import run_cli_capped, small_package
+
+MARKDOWN = (
+    "# Rubrik {#rubrik}\n\nText med *betoning*, en tabb\there och en [länk](https://example.se).\n\n"
+    "| År | Belopp |\n|---|--:|\n| 2022 | −28 416 |\n\n![Diagram](bild.png)\n"
+)
+# a 1×1 PNG (binary: holds \r\n and \x1a, which a text-mode pipe would mangle)
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201ffa1c5f3a40000000049454e44ae426082"
+)
+
+
+def _cli(args: list[str], stdin: bytes, cwd: Path) -> bytes:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    done = subprocess.run(
+        [pandoc.pandoc_path(), *args], input=stdin, capture_output=True, cwd=cwd, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_engine_gives_the_command_lines_bytes(tmp_path):
+    (tmp_path / "bild.png").write_bytes(PNG)
+    ast = pandoc.markdown_to_ast(MARKDOWN)
+    cli_json = _cli(["-f", pandoc.MARKDOWN_FORMAT, "-t", "json"], MARKDOWN.encode(), tmp_path)
+    import orjson
+
+    assert ast == orjson.loads(cli_json)
+    data = orjson.dumps(ast)
+    html = pandoc.ast_to_bytes(ast, "html5", {"wrap_text": "none", "section_divs": True})
+    assert html == _cli(
+        ["-f", "json", "-t", "html5", "--wrap=none", "--section-divs"], data, tmp_path
+    )
+    assert html.endswith(b"\n")  # as the command line ends text that is not standalone
+    typst = pandoc.ast_to_bytes(ast, "typst", {"wrap_text": "none"})
+    assert typst == _cli(["-f", "json", "-t", "typst", "--wrap=none"], data, tmp_path)
+    docx = pandoc.ast_to_bytes(ast, "docx", resources=[tmp_path])
+    expected = _cli(["-f", "json", "-t", "docx", "-o", "-"], data, tmp_path)
+    assert docx == expected
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+        assert [archive.read(n) for n in media] == [PNG]  # the image, byte for byte
+
+
+def test_images_are_looked_up_in_the_resource_folders_in_order(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (second / "bild.png").write_bytes(PNG)
+    ast = pandoc.markdown_to_ast("![Diagram](bild.png)\n")
+    docx = pandoc.ast_to_bytes(ast, "docx", resources=[first, second])
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        assert any(archive.read(n) == PNG for n in archive.namelist() if "media/" in n)
+    missing = pandoc.ast_to_bytes(ast, "docx", resources=[first])
+    with zipfile.ZipFile(io.BytesIO(missing)) as archive:
+        assert not [n for n in archive.namelist() if "media/" in n]
+
+
+def test_a_failed_conversion_leaves_the_engine_working():
+    with POOL.session():
+        with pytest.raises(KommunrapportError, match="pandoc misslyckades"):
+            pandoc.ast_to_bytes({"blocks": "inte ett dokument"}, "html5")
+        engines = list(POOL._idle)
+        assert pandoc.markdown_to_ast("Text\n")["blocks"]
+        assert POOL._idle == engines  # the same process answered
+
+
+def test_a_session_leaves_no_process_or_folder_behind():
+    with POOL.session():
+        pandoc.markdown_to_ast("Text\n")
+        (engine,) = POOL._idle
+        folder, process = engine.folder, engine.process
+        assert process.poll() is None
+    assert process.poll() is not None
+    assert not folder.exists()
+    assert POOL._idle == []
+
+
+COUNTING_PANDOC = """\
+#!{python}
+import subprocess, sys
+with open({log!r}, "a") as log:
+    log.write(" ".join(sys.argv[1:]) + "\\n")
+sys.exit(subprocess.run([{real!r}, *sys.argv[1:]]).returncode)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the counting wrapper is a shell script")
+def test_one_pandoc_process_serves_a_whole_build(tmp_path):
+    """A package in DOCX, HTML and PDF: each document read once and written three times, all
+    by one process (before the engine: four processes a document)."""
+    root = tmp_path / "repo"
+    small_package(root, "ks-2022", tables=True)
+    log = tmp_path / "pandoc.log"
+    wrapper = tmp_path / "pandoc"
+    wrapper.write_text(
+        COUNTING_PANDOC.format(python=sys.executable, log=str(log), real=pandoc.pandoc_path()),
+        encoding="utf-8",
+    )
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    code, output = run_cli_capped(root, "build", env={"PYPANDOC_PANDOC": str(wrapper)})
+    assert code == 0, output
+    assert {p.suffix for p in (root / "output" / "ks-2022").iterdir()} >= {".docx", ".html", ".pdf"}
+    starts = log.read_text(encoding="utf-8").splitlines()
+    assert len(starts) == 1 and " lua " in f" {starts[0]} ", starts
