@@ -123,3 +123,53 @@ def test_one_pandoc_process_serves_a_whole_build(tmp_path):
     assert {p.suffix for p in (root / "output" / "ks-2022").iterdir()} >= {".docx", ".html", ".pdf"}
     starts = log.read_text(encoding="utf-8").splitlines()
     assert len(starts) == 1 and " lua " in f" {starts[0]} ", starts
+
+
+def test_typst_compiles_after_pandoc_has_ended(tmp_path, monkeypatch, capsys):
+    """The PDFs are compiled once every pandoc conversion of the package is done and the
+    engine has ended: the build's peak is its Python and one helper process, not three."""
+    from kommunrapport.cli import main
+    from kommunrapport.writers import pdf, typst_process
+
+    root = tmp_path / "repo"
+    small_package(root, "ks-2022", tables=True)
+    seen: list[tuple[int, int]] = []
+    compile_for_real = typst_process.compile_in_child
+
+    def compile_watched(job):
+        seen.append((len(POOL._idle), POOL._running))
+        return compile_for_real(job)
+
+    monkeypatch.setattr(pdf, "compile_in_child", compile_watched)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", "0")
+    assert main(["build", "-q"]) == 0, capsys.readouterr()
+    assert seen and all(state == (0, 0) for state in seen), seen
+    assert len(list((root / "output" / "ks-2022").glob("*.pdf"))) == len(seen)
+
+
+def test_a_failed_pdf_leaves_no_prepared_folder(tmp_path, monkeypatch, capsys):
+    """Typst fails on the first document: the build fails, and neither that document's folder
+    nor those prepared for the others are left in the temporary folder."""
+    import tempfile
+
+    from kommunrapport.cli import main
+    from kommunrapport.writers import pdf
+
+    root = tmp_path / "repo"
+    small_package(root, "ks-2022", tables=True)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def failing(job):
+        raise KommunrapportError("PDF:en kunde inte skapas: prov")
+
+    monkeypatch.setattr(pdf, "compile_in_child", failing)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", "0")
+    assert main(["build", "-q"]) == 1
+    captured = capsys.readouterr()
+    assert "prov" in captured.out + captured.err
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("kommunrapport-pdf-")] == []
+    assert not (root / "output" / "ks-2022").exists()

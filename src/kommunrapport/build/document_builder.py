@@ -4,9 +4,10 @@ expanded for each target format, and handed to the DOCX, HTML and PDF (Typst) wr
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..document.assemble import COVER_CLASS
 from ..document.blocks import BlockRegistry, RenderContext
@@ -23,11 +24,24 @@ from ..project.paths import builtin_templates_dir
 from ..text.swedish_format import format_date
 from ..writers.docx import DocxSettings, write_docx
 from ..writers.html import HtmlPage, write_html
-from ..writers.pdf import PdfSettings, write_pdf
+from ..writers.pdf import PdfSettings, prepare_pdf
 from .metadata import build_timestamp, cover_facts, page_metadata
 from .package_context import PackageContext
 
-Writer = Callable[[], bytes]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AfterPandoc:
+    """A writer's last step, run once every pandoc conversion of the package is done (Typst
+    compiling a PDF: with pandoc ended, the build's peak memory is its Python and one of the
+    two, not all three); ``discard`` cleans up when the step will not run."""
+
+    finish: Callable[[], bytes]
+    discard: Callable[[], None]
+
+
+Writer = Callable[[], "bytes | AfterPandoc"]
 
 
 TARGETS = {"docx": "docx", "html": "html", "pdf": "typst"}  # format → target of the blocks
@@ -150,7 +164,7 @@ class DocumentBuilder:
         title: str,
         images: Mapping[str, Path],
         media: dict[str, bytes],
-    ) -> bytes:
+    ) -> AfterPandoc:
         shared = self.shared
         config = shared.config
         memo = doc.kind == "tjänsteskrivelse"
@@ -168,24 +182,33 @@ class DocumentBuilder:
             if doc.toc and not memo
             else None,
         )
+        job = self._naming(doc, lambda: prepare_pdf(blocks, settings, images, media))
+
+        def finish() -> bytes:
+            result = self._naming(doc, job.compile)
+            where = Location(shared.package.display(shared.reference_docx))
+            for warning in result.warnings:  # the same for every document: reported once
+                shared.findings.warn(
+                    "pdf",
+                    warning,
+                    where,
+                    "Lägg typsnittsfilerna i templates/fonts/ eller välj ett annat typsnitt i "
+                    "referensdokumentet.",
+                )
+            return result.pdf
+
+        return AfterPandoc(finish, job.discard)
+
+    def _naming(self, doc: DocumentSpec, step: Callable[[], T]) -> T:
+        """``step()``; an error without a place of its own is the document's (Typst failed)."""
         try:
-            result = write_pdf(blocks, settings, images, media)
+            return step()
         except KommunrapportError as error:
             if error.location.file:
                 raise
-            index = config.documents.index(doc)  # Typst failed: name the document
-            where = shared.package.config_location("dokument", index, "id")
+            index = self.shared.config.documents.index(doc)
+            where = self.shared.package.config_location("dokument", index, "id")
             raise KommunrapportError(f"{doc.id}.pdf: {error.message}", where, error.hint) from None
-        where = Location(shared.package.display(shared.reference_docx))
-        for warning in result.warnings:  # the same for every document: reported once
-            shared.findings.warn(
-                "pdf",
-                warning,
-                where,
-                "Lägg typsnittsfilerna i templates/fonts/ eller välj ett annat typsnitt i "
-                "referensdokumentet.",
-            )
-        return result.pdf
 
     def _docx(
         self,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from ..project.config import DocumentSpec
 from ..project.package import Package
 from ..writers.pandoc import markdown_to_ast
 from ..writers.pandoc_engine import POOL
-from .document_builder import DocumentBuilder
+from .document_builder import AfterPandoc, DocumentBuilder
 from .document_source import DocumentSource
 from .outputs import DocumentResult
 from .package_checks import PACKAGE_CHECKS
@@ -68,45 +68,82 @@ class PackageBuilder:
     def build_document(self, index: int, doc: DocumentSpec) -> DocumentResult:
         """One document, its writers run at once (``check`` uses this one by one)."""
         result, registry, markdown = self._assemble(index, doc)
-        writers = self.renderer.writers(doc, registry, markdown_to_ast(markdown))
-        with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
-            futures = {fmt: pool.submit(write) for fmt, write in writers.items()}
-        self._collect(result, index, futures)
+        later: list[tuple[DocumentResult, str, AfterPandoc]] = []
+        futures: dict[str, Future[bytes | AfterPandoc]] = {}
+        try:
+            writers = self.renderer.writers(doc, registry, markdown_to_ast(markdown))
+            with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
+                futures = {fmt: pool.submit(write) for fmt, write in writers.items()}
+            self._collect(result, futures, later)
+            self._finish(later)
+        finally:
+            _discard(futures.values())
         return result
 
+    @staticmethod
     def _collect(
-        self, result: DocumentResult, index: int, futures: dict[str, Future[bytes]]
+        result: DocumentResult,
+        futures: dict[str, Future[bytes | AfterPandoc]],
+        later: list[tuple[DocumentResult, str, AfterPandoc]],
     ) -> None:
-        """A document's written files, once its writers are done."""
+        """A document's written files once its writers are done; a writer's step that waits
+        for pandoc to be done goes to ``later``."""
         for fmt, future in futures.items():
-            result.files[fmt] = future.result()
+            written = future.result()
+            if isinstance(written, AfterPandoc):
+                later.append((result, fmt, written))
+            else:
+                result.files[fmt] = written
+
+    @staticmethod
+    def _finish(later: list[tuple[DocumentResult, str, AfterPandoc]]) -> None:
+        """The steps after pandoc, in document order, one at a time."""
+        while later:
+            result, fmt, step = later[0]
+            result.files[fmt] = step.finish()
+            later.pop(0)
 
     def build(self) -> list[DocumentResult]:
         """Every document of the package, as a pipeline in one pool of ``share.writers``
-        threads (each waits on a pandoc process, or on Typst, which lets go of the GIL):
-        every document's Markdown is assembled first and handed to pandoc to read; then, in
-        document order, each AST is structured and expanded here while the pool reads the
-        next documents and writes the earlier ones. The pool bounds how many pandoc and Typst
-        jobs run at once; the results are collected in document order."""
+        threads (each waits on pandoc, which runs as one long-lived process, or does its
+        Python finishing): every document's Markdown is assembled first and handed to pandoc
+        to read; then, in document order, each AST is structured and expanded here while the
+        pool reads the next documents and writes the earlier ones. When all of that is done,
+        pandoc ends and Typst compiles the PDFs, one at a time. The results are collected in
+        document order."""
+        results: list[DocumentResult] = []
+        later: list[tuple[DocumentResult, str, AfterPandoc]] = []
+        pending: list[tuple[DocumentResult, dict[str, Future[bytes | AfterPandoc]]]] = []
         try:
-            pending: list[tuple[DocumentResult, int, dict[str, Future[bytes]]]] = []
             with POOL.session(), ThreadPoolExecutor(max_workers=self.share.writers) as pool:
                 read = []
                 for index, doc in enumerate(self.config.documents):
                     result, registry, markdown = self._assemble(index, doc)
                     read.append((result, registry, pool.submit(markdown_to_ast, markdown)))
-                for index, (doc, (result, registry, ast)) in enumerate(
-                    zip(self.config.documents, read, strict=True)
-                ):
+                for doc, (result, registry, ast) in zip(self.config.documents, read, strict=True):
                     writers = self.renderer.writers(doc, registry, ast.result())
                     futures = {fmt: pool.submit(w) for fmt, w in writers.items()}
-                    pending.append((result, index, futures))
-                for result, index, futures in pending:
-                    self._collect(result, index, futures)
+                    pending.append((result, futures))
+                for result, futures in pending:
+                    self._collect(result, futures, later)
+                    results.append(result)
+            self._finish(later)  # pandoc has ended: Typst has the memory to itself
         finally:
+            for _result, futures in pending:  # a failed build: no step's folder is left
+                _discard(futures.values())
             if self._media_dir is not None:
                 shutil.rmtree(self._media_dir, ignore_errors=True)
                 self._media_dir = None
         for check in PACKAGE_CHECKS:
             check(self.shared)
-        return [result for result, _index, _futures in pending]
+        return results
+
+
+def _discard(futures: Iterable[Future[bytes | AfterPandoc]]) -> None:
+    """Clean up after every step that was prepared but may not have run (a no-op after one
+    that ran)."""
+    for future in futures:
+        if future.done() and future.exception() is None:
+            written = future.result()
+            if isinstance(written, AfterPandoc):
+                written.discard()

@@ -16,6 +16,7 @@ timestamp). The template is always the toolkit's: a package may not bring Typst 
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -117,6 +118,26 @@ def typst_body(blocks: list[Node]) -> str:
     return ast_to_bytes(ast, "typst", {"wrap_text": "none"}).decode("utf-8")
 
 
+class PdfJob:
+    """A document ready for Typst: its folder holds main.typ, the template and the images.
+    ``compile`` runs Typst once (and removes the folder); ``discard`` removes it unused."""
+
+    def __init__(self, folder: Path, job: TypstJob, warnings: list[str]):
+        self.folder = folder
+        self.job = job
+        self.warnings = warnings
+
+    def compile(self) -> PdfResult:
+        try:
+            pdf, notes = compile_in_child(self.job)
+        finally:
+            self.discard()
+        return PdfResult(pdf, self.warnings + notes)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def write_pdf(
     blocks: list[Node],
     settings: PdfSettings,
@@ -125,6 +146,17 @@ def write_pdf(
 ) -> PdfResult:
     """The PDF of a document. ``images``: the package's images by the path the AST uses;
     ``media``: generated files (charts as SVG) by their path."""
+    return prepare_pdf(blocks, settings, images, media).compile()
+
+
+def prepare_pdf(
+    blocks: list[Node],
+    settings: PdfSettings,
+    images: Mapping[str, Path],
+    media: Mapping[str, bytes] | None = None,
+) -> PdfJob:
+    """Everything of :func:`write_pdf` before Typst runs: pandoc's Typst text of the body, the
+    document's facts, the folder Typst will read."""
     dirs = font_dirs(settings.template_dirs)
     book = font_book(dirs)
     profile = read_profile(settings.reference_docx, book.families)
@@ -148,8 +180,9 @@ def write_pdf(
     facts = document_facts(settings, profile)
     body = typst_body(with_contents(blocks, settings))
     main = f'#import "rapport.typ": *\n#show: rapport.with({typst_value(facts)})\n\n{body}'
-    with tempfile.TemporaryDirectory(prefix="kommunrapport-pdf-") as tmp:
-        root = Path(tmp) / "dokument"
+    folder = Path(tempfile.mkdtemp(prefix="kommunrapport-pdf-"))
+    try:
+        root = folder / "dokument"
         root.mkdir()
         (root / "rapport.typ").write_text(template_text(), encoding="utf-8")
         (root / "main.typ").write_text(main, encoding="utf-8")
@@ -157,15 +190,17 @@ def write_pdf(
             _place(root, name).write_bytes(source.read_bytes())
         for name, data in (media or {}).items():
             _place(root, name).write_bytes(data)
-        job = TypstJob(
-            root=str(root),
-            output=str(Path(tmp) / "dokument.pdf"),
-            font_dirs=[str(d) for d in dirs],
-            standards=list(PDF_STANDARDS),
-            timestamp=int(settings.timestamp.replace(tzinfo=UTC).timestamp()),
-        )
-        pdf, notes = compile_in_child(job)
-    return PdfResult(pdf, warnings + notes)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    job = TypstJob(
+        root=str(root),
+        output=str(folder / "dokument.pdf"),
+        font_dirs=[str(d) for d in dirs],
+        standards=list(PDF_STANDARDS),
+        timestamp=int(settings.timestamp.replace(tzinfo=UTC).timestamp()),
+    )
+    return PdfJob(folder, job, warnings)
 
 
 def _place(root: Path, name: str) -> Path:

@@ -17,7 +17,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -40,18 +39,8 @@ class TypstJob:
     timestamp: int
 
 
-# One compile at a time in a build: a large document's child holds 100 MiB or more, and beside
-# the build's own Python and its pandoc a second one would lift the build's peak by as much.
-_ONE_AT_A_TIME = threading.Lock()
-
-
 def compile_in_child(job: TypstJob) -> tuple[bytes, list[str]]:
     """The PDF and Typst's warnings; Typst's own error, a crash or a timeout is an error."""
-    with _ONE_AT_A_TIME:
-        return _compile(job)
-
-
-def _compile(job: TypstJob) -> tuple[bytes, list[str]]:
     try:
         done = subprocess.run(
             [sys.executable, "-m", __name__],
