@@ -7,7 +7,9 @@ Runs ``kommunrapport build <Kalmar> --force`` as a command three times, each wit
 1. ``python -X importtime``: the modules imported, with cumulative times, largest first, and
    which module of ours imported each third-party package;
 2. pandoc replaced by a wrapper (``PYPANDOC_PANDOC``) that logs every pandoc process: its
-   arguments, start and end (relative to the command's start), user and system CPU;
+   arguments, start and end (relative to the command's start), user and system CPU; and the
+   engine's log of every conversion it served (``KOMMUNRAPPORT_PANDOC_LOG``): start, wall,
+   pandoc's CPU;
 3. py-spy (if installed) sampling every Python thread: the busy samples, by category
    (imports by package, charts, JSON to and from pandoc, our own code by module).
 
@@ -137,30 +139,32 @@ def import_cpu(text: str) -> list[str]:
 # -- pandoc ---------------------------------------------------------------------------------------
 
 
-def pandoc_report(log: Path, started: float) -> tuple[list[str], float]:
-    lines = []
+def pandoc_report(processes: Path, requests: Path, started: float) -> tuple[list[str], float]:
+    """pandoc's processes (the wrapper's log: whole CPU, start included) and the conversions
+    its engine served (``KOMMUNRAPPORT_PANDOC_LOG``: each one's wall and pandoc's CPU)."""
     cpu_total = 0.0
+    process_lines = []
+    for row in processes.read_text(encoding="utf-8").splitlines():
+        start, wall_text, user, system, *args = row.split(" ")
+        cpu = float(user) + float(system)
+        cpu_total += cpu
+        kind = "engine (pandoc lua)" if "lua" in args else " ".join(args[:4])
+        offset, wall = float(start) - started, float(wall_text)
+        process_lines.append(f"  {offset:6.2f} s  +{wall:5.2f} s  CPU {cpu:5.2f} s  {kind}")
     calls: collections.Counter[str] = collections.Counter()
     walls: collections.defaultdict[str, float] = collections.defaultdict(float)
     cpus: collections.defaultdict[str, float] = collections.defaultdict(float)
-    for row in log.read_text(encoding="utf-8").splitlines():
-        start, wall_text, user, system, *args = row.split(" ")
-        if "--version" in args:
-            kind = "pandoc --version (pypandoc söker pandoc)"
-        elif "-t" in args and args[args.index("-t") + 1] == "json":
-            kind = "Markdown → AST (huvudtråden väntar)"
-        elif "-t" in args:
-            kind = f"AST → {args[args.index('-t') + 1]}"
-        else:
-            kind = " ".join(args[:4])
-        cpu = float(user) + float(system)
-        wall = float(wall_text)
-        cpu_total += cpu
+    lines = []
+    rows = requests.read_text(encoding="utf-8").splitlines() if requests.is_file() else []
+    for row in rows:
+        start, wall_text, cpu_text, kind = row.split(" ", 3)
+        wall, cpu = float(wall_text), float(cpu_text)
         calls[kind] += 1
         walls[kind] += wall
         cpus[kind] += cpu
         lines.append(f"  {float(start) - started:6.2f} s  +{wall:5.2f} s  CPU {cpu:5.2f} s  {kind}")
-    summary = [f"pandoc: {cpu_total:.2f} s CPU i alla processer"]
+    summary = [f"pandoc: {cpu_total:.2f} s CPU i {len(process_lines)} processer", *process_lines]
+    summary.append(f"  omvandlingar: {sum(cpus.values()):.2f} s CPU (resten är start och väntan)")
     for kind, count in calls.items():
         summary.append(
             f"  {kind:<42} {count:3d} st  vägg {walls[kind]:6.2f} s  CPU {cpus[kind]:5.2f} s"
@@ -267,17 +271,19 @@ def main() -> int:
         wrapper.write_text(WRAPPER, encoding="utf-8")
         wrapper.chmod(0o755)
         log = Path(folder) / "pandoc.log"
+        conversions = Path(folder) / "omvandlingar.log"
         env_pandoc = {
             **env,
             "PYPANDOC_PANDOC": str(wrapper),
             "KR_REAL_PANDOC": w.pandoc_binary(),
             "KR_PANDOC_LOG": str(log),
+            "KOMMUNRAPPORT_PANDOC_LOG": str(conversions),
         }
         if args.first:
             shutil.rmtree(cache)
             cache.mkdir()
         started, wall, cpu = run_timed(command, env_pandoc)
-        lines, pandoc_cpu = pandoc_report(log, started)
+        lines, pandoc_cpu = pandoc_report(log, conversions, started)
         print(f"med pandoc-loggen: vägg {wall:.2f} s, CPU {cpu:.2f} s")
         print(f"vår Python (CPU minus pandoc): {cpu - pandoc_cpu:.2f} s")
         print("\n".join(lines))

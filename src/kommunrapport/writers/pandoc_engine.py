@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -33,6 +34,18 @@ import orjson
 from ..errors import KommunrapportError
 
 SERVER_SCRIPT = Path(__file__).with_name("pandoc_server.lua")
+
+
+def _log(request: dict[str, Any], begun: float, cpu_picoseconds: str) -> None:
+    """One line per conversion (start, wall, pandoc's CPU, what) in the file
+    ``KOMMUNRAPPORT_PANDOC_LOG`` names, if any: bench/profile_build.py reads it."""
+    path = os.environ.get("KOMMUNRAPPORT_PANDOC_LOG")
+    if not path:
+        return
+    what = f"AST → {request['to']}" if "to" in request else "Markdown → AST"
+    cpu = int(cpu_picoseconds or 0) / 1e12
+    with open(path, "a", encoding="utf-8") as log:
+        log.write(f"{begun:.3f} {time.time() - begun:.3f} {cpu:.3f} {what}\n")
 
 
 class EngineFailure(Exception):
@@ -66,6 +79,7 @@ class PandocEngine:
             fired.set()
             self.process.kill()
 
+        begun = time.time()
         timer = threading.Timer(self.time_limit, stop)
         timer.start()
         try:
@@ -77,7 +91,8 @@ class PandocEngine:
             answer = ""
         finally:
             timer.cancel()
-        if answer == "ok":
+        if answer.startswith("ok"):
+            _log(request, begun, answer[3:])
             return (self.folder / "out").read_bytes()
         if answer.startswith("error "):
             raise KommunrapportError(f"pandoc misslyckades: {answer[6:]}")

@@ -3,7 +3,8 @@
 -- Each request is one line of JSON on stdin naming files in the engine's private working
 -- folder (relative names, so the folder's own path never passes through Lua's C library);
 -- the input is read and the output written by pandoc's own functions, byte for byte. The
--- answer is one line on stdout: "ok" or "error <message on one line>".
+-- answer is one line on stdout: "ok <CPU time in picoseconds>" or "error <message on one
+-- line>".
 --
 --   {"read": "in.md", "from": "<markdown format>", "out": "out.json"}
 --   {"write": "in.json", "to": "docx", "out": "out.bin", "options": {...},
@@ -60,11 +61,13 @@ local function handle(request)
 end
 
 for line in io.stdin:lines() do
+  local started = pandoc.system.cputime()
   local ok, message = pcall(function()
     handle(pandoc.json.decode(line, false))
   end)
   if ok then
-    io.stdout:write("ok\n")
+    -- the request's CPU time in picoseconds, for bench/profile_build.py
+    io.stdout:write(string.format("ok %d\n", pandoc.system.cputime() - started))
   else
     io.stdout:write("error " .. tostring(message):gsub("[\r\n]+", " ") .. "\n")
   end
