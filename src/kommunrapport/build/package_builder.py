@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from ..document.blocks import BlockRegistry
 from ..errors import Findings
@@ -30,6 +31,7 @@ from .package_context import PackageContext
 from .scheduler import Share, available_cores
 
 Progress = Callable[[str], None]
+READ_AHEAD = 1  # documents assembled and read before the first waiting one is written
 
 
 class PackageBuilder:
@@ -106,24 +108,31 @@ class PackageBuilder:
     def build(self) -> list[DocumentResult]:
         """Every document of the package, as a pipeline in one pool of ``share.writers``
         threads (each waits on pandoc, which runs as one long-lived process, or does its
-        Python finishing): every document's Markdown is assembled first and handed to pandoc
-        to read; then, in document order, each AST is structured and expanded here while the
-        pool reads the next documents and writes the earlier ones. When all of that is done,
-        pandoc ends and Typst compiles the PDFs, one at a time. The results are collected in
-        document order."""
+        Python finishing): a document's Markdown is assembled and handed to pandoc to read;
+        while pandoc reads it, the next one is assembled here, and then the first one's AST is
+        structured and expanded and its writers start, so pandoc has work from the start to
+        the end. When all of that is done, pandoc ends and Typst compiles the PDFs, one at a
+        time. The results are collected in document order."""
         results: list[DocumentResult] = []
         later: list[tuple[DocumentResult, str, AfterPandoc]] = []
         pending: list[tuple[DocumentResult, dict[str, Future[bytes | AfterPandoc]]]] = []
         try:
             with POOL.session(), ThreadPoolExecutor(max_workers=self.share.writers) as pool:
-                read = []
-                for index, doc in enumerate(self.config.documents):
-                    result, registry, markdown = self._assemble(index, doc)
-                    read.append((result, registry, pool.submit(markdown_to_ast, markdown)))
-                for doc, (result, registry, ast) in zip(self.config.documents, read, strict=True):
+                read: list[tuple[DocumentSpec, DocumentResult, BlockRegistry, Future[Any]]] = []
+
+                def write_next() -> None:
+                    doc, result, registry, ast = read.pop(0)
                     writers = self.renderer.writers(doc, registry, ast.result())
                     futures = {fmt: pool.submit(w) for fmt, w in writers.items()}
                     pending.append((result, futures))
+
+                for index, doc in enumerate(self.config.documents):
+                    result, registry, markdown = self._assemble(index, doc)
+                    read.append((doc, result, registry, pool.submit(markdown_to_ast, markdown)))
+                    if len(read) > READ_AHEAD:
+                        write_next()
+                while read:
+                    write_next()
                 for result, futures in pending:
                     self._collect(result, futures, later)
                     results.append(result)
