@@ -4,10 +4,9 @@ expanded for each target format, and handed to the DOCX, HTML and PDF (Typst) wr
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from ..document.assemble import COVER_CLASS
 from ..document.blocks import BlockRegistry, RenderContext
@@ -24,24 +23,11 @@ from ..project.paths import builtin_templates_dir
 from ..text.swedish_format import format_date
 from ..writers.docx import DocxSettings, write_docx
 from ..writers.html import HtmlPage, write_html
-from ..writers.pdf import PdfSettings, prepare_pdf
+from ..writers.pdf import PdfSettings, write_pdf
 from .metadata import build_timestamp, cover_facts, page_metadata
 from .package_context import PackageContext
 
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class AfterPandoc:
-    """A writer's last step, run once every pandoc conversion of the package is done (Typst
-    compiling a PDF: with pandoc ended, the build's peak memory is its Python and one of the
-    two, not all three); ``discard`` cleans up when the step will not run."""
-
-    finish: Callable[[], bytes]
-    discard: Callable[[], None]
-
-
-Writer = Callable[[], "bytes | AfterPandoc"]
+Writer = Callable[[], bytes]
 
 
 TARGETS = {"docx": "docx", "html": "html", "pdf": "typst"}  # format → target of the blocks
@@ -164,7 +150,7 @@ class DocumentBuilder:
         title: str,
         images: Mapping[str, Path],
         media: dict[str, bytes],
-    ) -> AfterPandoc:
+    ) -> bytes:
         shared = self.shared
         config = shared.config
         memo = doc.kind == "tjänsteskrivelse"
@@ -182,33 +168,24 @@ class DocumentBuilder:
             if doc.toc and not memo
             else None,
         )
-        job = self._naming(doc, lambda: prepare_pdf(blocks, settings, images, media))
-
-        def finish() -> bytes:
-            result = self._naming(doc, job.compile)
-            where = Location(shared.package.display(shared.reference_docx))
-            for warning in result.warnings:  # the same for every document: reported once
-                shared.findings.warn(
-                    "pdf",
-                    warning,
-                    where,
-                    "Lägg typsnittsfilerna i templates/fonts/ eller välj ett annat typsnitt i "
-                    "referensdokumentet.",
-                )
-            return result.pdf
-
-        return AfterPandoc(finish, job.discard)
-
-    def _naming(self, doc: DocumentSpec, step: Callable[[], T]) -> T:
-        """``step()``; an error without a place of its own is the document's (Typst failed)."""
         try:
-            return step()
+            result = write_pdf(blocks, settings, images, media)
         except KommunrapportError as error:
             if error.location.file:
                 raise
-            index = self.shared.config.documents.index(doc)
-            where = self.shared.package.config_location("dokument", index, "id")
+            index = config.documents.index(doc)  # Typst failed: name the document
+            where = shared.package.config_location("dokument", index, "id")
             raise KommunrapportError(f"{doc.id}.pdf: {error.message}", where, error.hint) from None
+        where = Location(shared.package.display(shared.reference_docx))
+        for warning in result.warnings:  # the same for every document: reported once
+            shared.findings.warn(
+                "pdf",
+                warning,
+                where,
+                "Lägg typsnittsfilerna i templates/fonts/ eller välj ett annat typsnitt i "
+                "referensdokumentet.",
+            )
+        return result.pdf
 
     def _docx(
         self,

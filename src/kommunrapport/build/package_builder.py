@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from ..project.config import DocumentSpec
 from ..project.package import Package
 from ..writers.pandoc import markdown_to_ast
 from ..writers.pandoc_engine import POOL
-from .document_builder import AfterPandoc, DocumentBuilder
+from .document_builder import DocumentBuilder
 from .document_source import DocumentSource
 from .outputs import DocumentResult
 from .package_checks import PACKAGE_CHECKS
@@ -70,52 +70,26 @@ class PackageBuilder:
     def build_document(self, index: int, doc: DocumentSpec) -> DocumentResult:
         """One document, its writers run at once (``check`` uses this one by one)."""
         result, registry, markdown = self._assemble(index, doc)
-        later: list[tuple[DocumentResult, str, AfterPandoc]] = []
-        futures: dict[str, Future[bytes | AfterPandoc]] = {}
-        try:
-            writers = self.renderer.writers(doc, registry, markdown_to_ast(markdown))
-            with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
-                futures = {fmt: pool.submit(write) for fmt, write in writers.items()}
-            self._collect(result, futures, later)
-            self._finish(later)
-        finally:
-            _discard(futures.values())
+        writers = self.renderer.writers(doc, registry, markdown_to_ast(markdown))
+        with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
+            futures = {fmt: pool.submit(write) for fmt, write in writers.items()}
+        self._collect(result, futures)
         return result
 
     @staticmethod
-    def _collect(
-        result: DocumentResult,
-        futures: dict[str, Future[bytes | AfterPandoc]],
-        later: list[tuple[DocumentResult, str, AfterPandoc]],
-    ) -> None:
-        """A document's written files once its writers are done; a writer's step that waits
-        for pandoc to be done goes to ``later``."""
+    def _collect(result: DocumentResult, futures: dict[str, Future[bytes]]) -> None:
+        """A document's written files, once its writers are done."""
         for fmt, future in futures.items():
-            written = future.result()
-            if isinstance(written, AfterPandoc):
-                later.append((result, fmt, written))
-            else:
-                result.files[fmt] = written
-
-    @staticmethod
-    def _finish(later: list[tuple[DocumentResult, str, AfterPandoc]]) -> None:
-        """The steps after pandoc, in document order, one at a time."""
-        while later:
-            result, fmt, step = later[0]
-            result.files[fmt] = step.finish()
-            later.pop(0)
+            result.files[fmt] = future.result()
 
     def build(self) -> list[DocumentResult]:
         """Every document of the package, as a pipeline in one pool of ``share.writers``
-        threads (each waits on pandoc, which runs as one long-lived process, or does its
-        Python finishing): a document's Markdown is assembled and handed to pandoc to read;
-        while pandoc reads it, the next one is assembled here, and then the first one's AST is
-        structured and expanded and its writers start, so pandoc has work from the start to
-        the end. When all of that is done, pandoc ends and Typst compiles the PDFs, one at a
-        time. The results are collected in document order."""
-        results: list[DocumentResult] = []
-        later: list[tuple[DocumentResult, str, AfterPandoc]] = []
-        pending: list[tuple[DocumentResult, dict[str, Future[bytes | AfterPandoc]]]] = []
+        threads (each waits on pandoc, which runs as one long-lived process, or on Typst):
+        a document's Markdown is assembled and handed to pandoc to read; while pandoc reads
+        it, the next one is assembled here, and then the first one's AST is structured and
+        expanded and its writers start, so pandoc has work from the start to the end. The
+        results are collected in document order."""
+        pending: list[tuple[DocumentResult, dict[str, Future[bytes]]]] = []
         try:
             with POOL.session(), ThreadPoolExecutor(max_workers=self.share.writers) as pool:
                 read: list[tuple[DocumentSpec, DocumentResult, BlockRegistry, Future[Any]]] = []
@@ -134,25 +108,11 @@ class PackageBuilder:
                 while read:
                     write_next()
                 for result, futures in pending:
-                    self._collect(result, futures, later)
-                    results.append(result)
-            self._finish(later)  # pandoc has ended: Typst has the memory to itself
+                    self._collect(result, futures)
         finally:
-            for _result, futures in pending:  # a failed build: no step's folder is left
-                _discard(futures.values())
             if self._media_dir is not None:
                 shutil.rmtree(self._media_dir, ignore_errors=True)
                 self._media_dir = None
         for check in PACKAGE_CHECKS:
             check(self.shared)
-        return results
-
-
-def _discard(futures: Iterable[Future[bytes | AfterPandoc]]) -> None:
-    """Clean up after every step that was prepared but may not have run (a no-op after one
-    that ran)."""
-    for future in futures:
-        if future.done() and future.exception() is None:
-            written = future.result()
-            if isinstance(written, AfterPandoc):
-                written.discard()
+        return [result for result, _futures in pending]

@@ -16,7 +16,6 @@ timestamp). The template is always the toolkit's: a package may not bring Typst 
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from ..errors import KommunrapportError
 from ..project.paths import builtin_templates_dir
 from ..project.source_files import TemplateFolders
 from .pandoc import ast_to_bytes
+from .pandoc_engine import POOL
 from .pdf_fonts import font_book, font_dirs, line_metrics
 from .pdf_profile import PageProfile, read_profile
 from .typst_process import TypstJob, compile_in_child
@@ -118,26 +118,6 @@ def typst_body(blocks: list[Node]) -> str:
     return ast_to_bytes(ast, "typst", {"wrap_text": "none"}).decode("utf-8")
 
 
-class PdfJob:
-    """A document ready for Typst: its folder holds main.typ, the template and the images.
-    ``compile`` runs Typst once (and removes the folder); ``discard`` removes it unused."""
-
-    def __init__(self, folder: Path, job: TypstJob, warnings: list[str]):
-        self.folder = folder
-        self.job = job
-        self.warnings = warnings
-
-    def compile(self) -> PdfResult:
-        try:
-            pdf, notes = compile_in_child(self.job)
-        finally:
-            self.discard()
-        return PdfResult(pdf, self.warnings + notes)
-
-    def discard(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
 def write_pdf(
     blocks: list[Node],
     settings: PdfSettings,
@@ -146,17 +126,6 @@ def write_pdf(
 ) -> PdfResult:
     """The PDF of a document. ``images``: the package's images by the path the AST uses;
     ``media``: generated files (charts as SVG) by their path."""
-    return prepare_pdf(blocks, settings, images, media).compile()
-
-
-def prepare_pdf(
-    blocks: list[Node],
-    settings: PdfSettings,
-    images: Mapping[str, Path],
-    media: Mapping[str, bytes] | None = None,
-) -> PdfJob:
-    """Everything of :func:`write_pdf` before Typst runs: pandoc's Typst text of the body, the
-    document's facts, the folder Typst will read."""
     dirs = font_dirs(settings.template_dirs)
     book = font_book(dirs)
     profile = read_profile(settings.reference_docx, book.families)
@@ -180,9 +149,8 @@ def prepare_pdf(
     facts = document_facts(settings, profile)
     body = typst_body(with_contents(blocks, settings))
     main = f'#import "rapport.typ": *\n#show: rapport.with({typst_value(facts)})\n\n{body}'
-    folder = Path(tempfile.mkdtemp(prefix="kommunrapport-pdf-"))
-    try:
-        root = folder / "dokument"
+    with tempfile.TemporaryDirectory(prefix="kommunrapport-pdf-") as tmp:
+        root = Path(tmp) / "dokument"
         root.mkdir()
         (root / "rapport.typ").write_text(template_text(), encoding="utf-8")
         (root / "main.typ").write_text(main, encoding="utf-8")
@@ -190,17 +158,16 @@ def prepare_pdf(
             _place(root, name).write_bytes(source.read_bytes())
         for name, data in (media or {}).items():
             _place(root, name).write_bytes(data)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    job = TypstJob(
-        root=str(root),
-        output=str(folder / "dokument.pdf"),
-        font_dirs=[str(d) for d in dirs],
-        standards=list(PDF_STANDARDS),
-        timestamp=int(settings.timestamp.replace(tzinfo=UTC).timestamp()),
-    )
-    return PdfJob(folder, job, warnings)
+        job = TypstJob(
+            root=str(root),
+            output=str(Path(tmp) / "dokument.pdf"),
+            font_dirs=[str(d) for d in dirs],
+            standards=list(PDF_STANDARDS),
+            timestamp=int(settings.timestamp.replace(tzinfo=UTC).timestamp()),
+        )
+        with POOL.without_engine():  # one helper process at a time: memory
+            pdf, notes = compile_in_child(job)
+    return PdfResult(pdf, warnings + notes)
 
 
 def _place(root: Path, name: str) -> Path:
