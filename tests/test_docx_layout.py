@@ -219,7 +219,7 @@ def _pdf_fonts(path: Path) -> set[str]:
 def test_a_reference_with_another_table_style_and_font_restyles_the_tables(
     package_copy, built, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr("kommunrapport.writers.docx.heading_pages", lambda _docx: None)
+    monkeypatch.setattr("kommunrapport.writers.libreoffice_layout.soffice", lambda: None)
     _root, package = package_copy(KALMAR)
     (package / "templates").mkdir(exist_ok=True)
     reference = package / "templates" / "reference.docx"
@@ -251,7 +251,7 @@ def test_a_reference_with_another_table_style_and_font_restyles_the_tables(
 
 def test_without_a_layout_word_fills_in_the_pages_when_it_opens_the_file(monkeypatch, tmp_path):
     """No LibreOffice: the TOC field holds its entries, and Word is asked to update it."""
-    monkeypatch.setattr("kommunrapport.writers.docx.heading_pages", lambda _docx: None)
+    monkeypatch.setattr("kommunrapport.writers.libreoffice_layout.soffice", lambda: None)
     entries = [(1, "1", "Inledning", "inledning"), (2, "1.1", "Bakgrund", "bakgrund")]
     blocks = [
         raw_block("openxml", toc_field(entries, "Innehållsförteckning", 2)),

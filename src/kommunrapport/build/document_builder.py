@@ -21,8 +21,9 @@ from ..errors import KommunrapportError, Location
 from ..project.config import DocumentSpec
 from ..project.paths import builtin_templates_dir
 from ..text.swedish_format import format_date
-from ..writers.docx import DocxSettings, write_docx
+from ..writers.docx import DocxDraft, DocxSettings, draft_docx, write_docx
 from ..writers.html import HtmlPage, write_html
+from ..writers.libreoffice_layout import PageLayouts
 from ..writers.pdf import PdfSettings, write_pdf
 from .metadata import build_timestamp, cover_facts, page_metadata
 from .package_context import PackageContext
@@ -36,6 +37,11 @@ TARGETS = {"docx": "docx", "html": "html", "pdf": "typst"}  # format → target 
 def render_targets(formats: tuple[str, ...]) -> list[str]:
     """The targets the AST is expanded for: the PDF is set by Typst."""
     return [TARGETS[f] for f in formats]
+
+
+def has_toc(doc: DocumentSpec) -> bool:
+    """The document has a table of contents (a tjänsteskrivelse never has one)."""
+    return bool(doc.toc) and doc.kind != "tjänsteskrivelse"
 
 
 def numbering_depth(shared: PackageContext, doc: DocumentSpec) -> int:
@@ -54,6 +60,29 @@ class DocumentBuilder:
         self.shared = shared
         self.formats = formats
         self.media_dir = media_dir
+        # set while a whole build runs: its DOCX get their page numbers in one LibreOffice run
+        self.page_layouts: PageLayouts | None = None
+        self._drafts: dict[str, DocxDraft] = {}
+
+    def start_page_layouts(self) -> None:
+        """Lay out every DOCX with a table of contents in one LibreOffice run (started by the
+        DOCX writers as they finish); ``paged_docx`` then gives each its page numbers."""
+        wanted = [doc for doc in self.shared.config.documents if has_toc(doc)]
+        if "docx" in self.formats and wanted:
+            self.page_layouts = PageLayouts(len(wanted))
+
+    def paged_docx(self, doc_id: str, docx: bytes) -> bytes:
+        """The DOCX with the page numbers of its table of contents, when it has one."""
+        draft = self._drafts.pop(doc_id, None)
+        if draft is None or self.page_layouts is None:
+            return docx
+        return draft.paged(self.page_layouts.pages(doc_id))
+
+    def stop_page_layouts(self) -> None:
+        if self.page_layouts is not None:
+            self.page_layouts.close()
+        self.page_layouts = None
+        self._drafts.clear()
 
     def writers(
         self, doc: DocumentSpec, registry: BlockRegistry, ast: dict[str, Any]
@@ -218,11 +247,17 @@ class DocumentBuilder:
             timestamp=build_timestamp(config.stamp_date),
             first_page_plain=not memo,
             keywords=config.case_number or "",
-            update_fields_on_open=bool(doc.toc and not memo),
+            update_fields_on_open=has_toc(doc),
             kept_in_landscape=(shared.labels["forklaring_symboler"],),
             resource_dirs=[shared.package.dir.resolve(), self.media_dir()],
         )
-        return write_docx(blocks, settings)
+        layouts = self.page_layouts
+        if layouts is None or not settings.update_fields_on_open:
+            return write_docx(blocks, settings)
+        draft = draft_docx(blocks, settings)
+        self._drafts[doc.id] = draft
+        layouts.add(doc.id, draft.unpaged)
+        return draft.unpaged
 
 
 def _after_cover(blocks: list[Node]) -> int:

@@ -90,6 +90,7 @@ class PackageBuilder:
         expanded and its writers start, so pandoc has work from the start to the end. The
         results are collected in document order."""
         pending: list[tuple[DocumentResult, dict[str, Future[bytes]]]] = []
+        self.renderer.start_page_layouts()
         try:
             with POOL.session(), ThreadPoolExecutor(max_workers=self.share.writers) as pool:
                 read: list[tuple[DocumentSpec, DocumentResult, BlockRegistry, Future[Any]]] = []
@@ -109,7 +110,13 @@ class PackageBuilder:
                     write_next()
                 for result, futures in pending:
                     self._collect(result, futures)
+            for result, _futures in pending:  # after LibreOffice's one run
+                if "docx" in result.files:
+                    result.files["docx"] = self.renderer.paged_docx(
+                        result.doc_id, result.files["docx"]
+                    )
         finally:
+            self.renderer.stop_page_layouts()
             if self._media_dir is not None:
                 shutil.rmtree(self._media_dir, ignore_errors=True)
                 self._media_dir = None

@@ -56,7 +56,32 @@ class DocxSettings:
     list_separator: str = LIST_SEPARATOR
 
 
+@dataclass
+class DocxDraft:
+    """A written DOCX whose table of contents still lacks its page numbers: ``unpaged`` is the
+    file without them (what LibreOffice lays out), ``paged`` the file with them."""
+
+    raw: bytes  # pandoc's DOCX
+    settings: DocxSettings
+    unpaged: bytes
+
+    def paged(self, pages: list[tuple[str, int]] | None) -> bytes:
+        if pages is None:
+            return self.unpaged  # Word fills them in when it opens the file
+        return normalize_zip(_finish(self.raw, self.settings, pages), self.settings.timestamp)
+
+
 def write_docx(blocks: list[Node], settings: DocxSettings) -> bytes:
+    """The finished DOCX; its table of contents, if any, gets its page numbers from
+    LibreOffice's layout of this one document (a build lays out all of them in one run:
+    ``draft_docx``, ``libreoffice_layout.PageLayouts``)."""
+    draft = draft_docx(blocks, settings)
+    if not settings.update_fields_on_open:
+        return draft.unpaged
+    return draft.paged(heading_pages(draft.unpaged))
+
+
+def draft_docx(blocks: list[Node], settings: DocxSettings) -> DocxDraft:
     join_nowrap_spans(blocks)
     ast = {
         "pandoc-api-version": [1, 23, 1, 1],
@@ -71,14 +96,7 @@ def write_docx(blocks: list[Node], settings: DocxSettings) -> bytes:
         {"reference_doc": str(settings.reference_doc)},
         resources=list(settings.resource_dirs),
     )
-    first = normalize_zip(_finish(raw, settings, None), settings.timestamp)
-    if not settings.update_fields_on_open:
-        return first
-    # the table of contents gets its page numbers from LibreOffice's layout of the document
-    pages = heading_pages(first)
-    if pages is None:
-        return first  # Word fills them in when it opens the file
-    return normalize_zip(_finish(raw, settings, pages), settings.timestamp)
+    return DocxDraft(raw, settings, normalize_zip(_finish(raw, settings, None), settings.timestamp))
 
 
 def _finish(data: bytes, settings: DocxSettings, pages: list[tuple[str, int]] | None) -> bytes:
