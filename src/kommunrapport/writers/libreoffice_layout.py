@@ -9,8 +9,10 @@ unchanged document is not laid out again. Without LibreOffice, there are no page
 the writer asks Word to update the field when the file is opened.
 
 Starting LibreOffice costs more than laying out a document (about 1.3 s of CPU against 0.3–0.5 s
-for one of the examples' documents), so a build lays out all its documents in one LibreOffice run
-(:class:`PageLayouts`), started as soon as the last of them is written.
+for one of the examples' documents), so a build lays out all its documents with one LibreOffice
+(:class:`PageLayouts`): started ahead as soon as a first document needs it, it lays out each
+document when it is written while the build goes on (``libreoffice_ahead``); where that cannot
+be done, one ``soffice --convert-to`` lays them all out once the last one is written.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from ..project.user_cache import cache_dir, write_quietly
+from .libreoffice_ahead import OfficeAhead
 
 TIMEOUT_SECONDS = 300
 # LibreOffice takes about ten seconds a megabyte of document.xml (a table of 20,000 rows, 12 MB:
 # more than 100 s). A larger document (the examples' largest has 0.55 MB) is not laid out: its
 # table of contents gets its page numbers when Word updates the field, as without LibreOffice.
 MAX_LAYOUT_BYTES = 2 * 1024 * 1024
+POLL_SECONDS = 0.05  # how often a starting LibreOffice is looked at
 
 Pages = list[tuple[str, int]]
 
@@ -54,60 +58,79 @@ def heading_pages(docx: bytes) -> Pages | None:
 
 
 class PageLayouts:
-    """The heading pages of the ``expected`` documents of one build, from one LibreOffice run.
+    """The heading pages of the ``expected`` documents of one build, from one LibreOffice.
 
-    ``add`` (from any thread) hands over each document as soon as it is written; the last one
-    starts LibreOffice in a thread of its own, so the build's other writers go on meanwhile;
-    ``pages`` waits for it; ``close`` removes the scratch folder. A document that is cached,
-    too large, or added without LibreOffice installed is answered at once; one that fails to
-    lay out gets no page numbers (Word fills them in)."""
+    ``add`` (from any thread) hands over each document as soon as it is written; LibreOffice
+    works in a thread of its own while the build goes on; ``pages`` waits for it; ``close``
+    stops it and removes the scratch folder. A document that is cached, too large, or added
+    without LibreOffice installed is answered at once; one that fails to lay out gets no page
+    numbers (Word fills them in)."""
 
     def __init__(self, expected: int) -> None:
         self._expected = expected
         self._arrived = 0
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
         self._program = soffice()
         self._waiting: dict[str, bytes] = {}
         self._pages: dict[str, Pages | None] = {}
         self._folder: Path | None = None
+        self._batches = 0
+        self._office: OfficeAhead | None = None
         self._worker: threading.Thread | None = None
 
     def add(self, name: str, docx: bytes) -> None:
         known, pages = self._known(docx)
-        with self._lock:
+        with self._changed:
             self._arrived += 1
             if known:
                 self._pages[name] = pages
             else:
                 self._waiting[name] = docx
-            self._start_when_complete()
+                more = 0 <= self._arrived < self._expected
+                if more and self._worker is None and self._program is not None:
+                    self._office = OfficeAhead.start(self._program, self._profile())
+                    if self._office is not None:
+                        self._start_worker()
+            if self._complete() and self._waiting and self._worker is None:
+                self._start_worker()
+            self._changed.notify_all()
 
     def pages(self, name: str) -> Pages | None:
         """The pages of a document. No document is added after this: those still expected
         will not come (the build stopped short of them)."""
-        with self._lock:
+        with self._changed:
             self._expected = min(self._expected, self._arrived)
-            self._start_when_complete()
+            if self._waiting and self._worker is None:
+                self._start_worker()
+            self._changed.notify_all()
             worker = self._worker
         if worker is not None:
             worker.join()
         return self._pages.get(name)
 
     def close(self) -> None:
-        """Wait for LibreOffice if it still runs (a failed build) and remove the scratch folder."""
-        with self._lock:
+        """Stop LibreOffice (at once if a failed build left it working) and remove the scratch
+        folder."""
+        with self._changed:
             self._expected = -1  # nothing starts after this
-            worker = self._worker
-        if worker is not None:
+            self._changed.notify_all()
+            worker, office = self._worker, self._office
+        if worker is not None and worker.is_alive():
+            if office is not None:
+                office.stop(0)
             worker.join()  # bounded by TIMEOUT_SECONDS
+        if office is not None:
+            office.stop()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
 
-    def _start_when_complete(self) -> None:
-        if 0 <= self._expected <= self._arrived and self._waiting and self._worker is None:
-            self._worker = threading.Thread(target=self._lay_out_waiting, daemon=True)
-            self._worker.start()
+    def _complete(self) -> bool:
+        return self._expected < 0 or self._arrived >= self._expected
+
+    def _start_worker(self) -> None:
+        self._worker = threading.Thread(target=self._work, daemon=True)
+        self._worker.start()
 
     def _known(self, docx: bytes) -> tuple[bool, Pages | None]:
         """(True, pages) when no layout is needed: no LibreOffice, too large, or cached."""
@@ -122,22 +145,51 @@ class PageLayouts:
                 pass
         return False, None
 
-    def _lay_out_waiting(self) -> None:
-        names = list(self._waiting)
-        documents = [self._waiting[name] for name in names]
+    def _scratch(self) -> Path:
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="kommunrapport-sidor-"))
+        return self._folder
+
+    def _profile(self) -> str:
+        return (self._scratch() / "profil").as_uri()
+
+    def _next_batch(self) -> dict[str, bytes]:
+        """The documents to lay out next: each as soon as it comes while LibreOffice runs
+        ahead, else all together once the last one has come; empty when all are done."""
+        with self._changed:
+            while True:
+                if self._expected < 0 or (self._complete() and not self._waiting):
+                    return {}
+                ready = self._office.ready() if self._office is not None else False
+                if self._waiting and (ready or (ready is False and self._complete())):
+                    batch = dict(self._waiting)
+                    self._waiting.clear()
+                    return batch
+                self._changed.wait(POLL_SECONDS if ready is None else None)
+
+    def _work(self) -> None:
         try:
-            results = self._convert(documents)
-        except Exception:  # never break the build: Word fills the page numbers in
-            results = [None] * len(documents)
-        for name, docx, pages in zip(names, documents, results, strict=True):
-            self._pages[name] = pages
-            cached = _cache_file(docx)
-            if pages is not None and cached is not None:
-                write_quietly(cached, json.dumps(pages, ensure_ascii=False).encode("utf-8"))
+            while batch := self._next_batch():
+                try:
+                    results = self._convert(list(batch.values()))
+                except Exception:  # never break the build: Word fills the page numbers in
+                    results = [None] * len(batch)
+                for (name, docx), pages in zip(batch.items(), results, strict=True):
+                    self._pages[name] = pages
+                    cached = _cache_file(docx)
+                    if pages is not None and cached is not None:
+                        write_quietly(cached, json.dumps(pages, ensure_ascii=False).encode("utf-8"))
+        finally:
+            if self._office is not None:
+                self._office.ask_to_end()
 
     def _convert(self, documents: list[bytes]) -> list[Pages | None]:
+        """One ``soffice --convert-to`` for the documents: the LibreOffice started ahead
+        converts them if it runs, else this one does."""
         assert self._program is not None
-        self._folder = folder = Path(tempfile.mkdtemp(prefix="kommunrapport-sidor-"))
+        self._batches += 1
+        folder = self._scratch() / f"omgang-{self._batches}"
+        folder.mkdir()
         sources = []
         for index, docx in enumerate(documents):
             source = folder / f"dokument-{index + 1}.docx"
@@ -145,7 +197,7 @@ class PageLayouts:
             sources.append(source)
         command = [
             self._program,
-            f"-env:UserInstallation={(folder / 'profil').as_uri()}",
+            f"-env:UserInstallation={self._profile()}",
             "--headless",
             "--norestore",
             "--convert-to",
