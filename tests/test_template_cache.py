@@ -1,13 +1,21 @@
-"""Compiled templates are cached between builds without changing results or error messages."""
+"""Compiled templates are cached between builds without changing results or error messages.
+
+Nothing the toolkit or the package decides may be frozen into them: a constant ``{{ … }}``
+used to be formatted while compiling, so a changed minus sign in report.yaml (or a new toolkit
+version) did not reach sections whose source had not changed."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
+from kommunrapport.cli import main
 from kommunrapport.errors import KommunrapportError
 from kommunrapport.text.templating import make_environment, render_template
+
+from .hardening_support import SECTION, append, replace_in, small_package
 
 
 def _render(folder: Path, name: str) -> str:
@@ -58,3 +66,30 @@ def test_damaged_or_unwritable_cache_is_skipped(tmp_path, monkeypatch):
     blocked.write_text("a file where the cache folder should be", encoding="utf-8")
     monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(blocked))
     assert _render(source, "ok.md") == "Året 2022\\.\n"
+
+
+FIGURE = "{{ -1234 | tal }} och {{ 'text' }}"
+
+
+def _figure_sentence(html: str) -> str:
+    page = BeautifulSoup(html, "html.parser")
+    return next(
+        p.get_text() for p in page.find_all("p") if "1" in p.get_text() and "och" in p.get_text()
+    )
+
+
+def test_a_changed_minus_sign_reaches_an_unchanged_section(tmp_path, monkeypatch, capsys):
+    root = tmp_path / "repo"
+    package = small_package(root, "ks-2022")
+    append(package / SECTION, f"\nUnderskottet var {FIGURE}.\n")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(tmp_path / "cache"))
+    output = root / "output" / "ks-2022" / "rapport.html"
+
+    assert main(["build", "-q", "--format", "html"]) == 0, capsys.readouterr()
+    assert "\u22121\u00a0234 och text" in _figure_sentence(output.read_text(encoding="utf-8"))
+    assert list((tmp_path / "cache" / "mallar").rglob("*.kbc"))  # compiled templates kept
+
+    replace_in(package / "report.yaml", "år: 2022\n", "år: 2022\nformat:\n  minustecken: '-'\n")
+    assert main(["build", "-q", "--format", "html"]) == 0, capsys.readouterr()
+    assert "-1\u00a0234 och text" in _figure_sentence(output.read_text(encoding="utf-8"))

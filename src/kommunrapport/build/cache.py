@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Finding, Findings, KommunrapportError, Location, Severity
+from ..project.code_digest import hash_tree, toolkit_code_digest
 from ..project.paths import repository_root_for, template_dirs_for
 from ..project.tool_versions import installed_version
 from .outputs import remove_leftovers
@@ -46,7 +46,6 @@ TOOL_DISTRIBUTIONS = (
     "matplotlib",
     "openpyxl",
 )
-SKIPPED_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints"}
 
 
 @dataclass
@@ -57,44 +56,13 @@ class CachedBuild:
     findings: Findings = field(default_factory=Findings)
 
 
-def _files_under(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for current, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        found.extend(Path(current) / name for name in sorted(names))
-    return found
-
-
-def _hash_tree(digest: hashlib._Hash, label: str, folder: Path) -> None:
-    digest.update(f"\0tree\0{label}\0".encode())
-    for path in _files_under(folder):
-        digest.update(f"\0file\0{path.relative_to(folder).as_posix()}\0".encode())
-        digest.update(_content_digest(path))
-
-
-def _content_digest(path: Path) -> bytes:
-    """A file's content hash. A link is hashed by where it points (the file it points to is
-    hashed where it lies, if the build may read it at all), and a FIFO or a device by its kind:
-    neither is ever opened, so hashing cannot hang or read outside the package."""
-    mode = os.lstat(path).st_mode
-    if stat.S_ISLNK(mode):
-        return hashlib.sha256(b"link\0" + os.fsencode(os.readlink(path))).digest()
-    if not stat.S_ISREG(mode):
-        return hashlib.sha256(f"special\0{stat.S_IFMT(mode)}".encode()).digest()
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.digest()
-
-
 @cache
 def toolkit_fingerprint() -> str:
     """The toolkit's own code and the versions of the libraries that write the outputs."""
     digest = hashlib.sha256(f"kommunrapport-cache-{CACHE_VERSION}".encode())
     for name in TOOL_DISTRIBUTIONS:
         digest.update(f"\0{name}={installed_version(name)}".encode())
-    _hash_tree(digest, "code", Path(__file__).resolve().parents[1])  # the whole package
+    digest.update(f"\0code\0{toolkit_code_digest()}".encode())  # the whole package
     return digest.hexdigest()
 
 
@@ -108,9 +76,9 @@ def source_key_for(package_dir: Path, template_dirs: list[Path], formats: Iterab
     digest = hashlib.sha256(toolkit_fingerprint().encode())
     digest.update(f"\0formats={','.join(sorted(formats))}".encode())
     digest.update(f"\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
-    _hash_tree(digest, "package", package_dir)
+    hash_tree(digest, "package", package_dir)
     for index, folder in enumerate(template_dirs):
-        _hash_tree(digest, f"templates-{index}", folder)
+        hash_tree(digest, f"templates-{index}", folder)
     return digest.hexdigest()
 
 

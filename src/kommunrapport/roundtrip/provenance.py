@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_eval_context
 from jinja2.ext import Extension
 from jinja2.lexer import TokenStream
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -225,14 +225,17 @@ def provenance_environment(
         if not hasattr(function, "jinja_pass_arg"):  # context/environment filters stay as they are
             overlay.filters[key] = _watched(function, recorder)
     previous = overlay.finalize
+    previous_takes_context = getattr(previous, "jinja_pass_arg", None) is not None
 
-    def finalize(value: Any) -> Any:
+    def finalize(eval_context: Any, value: Any) -> Any:
         recorder.record(value)
         if provenance_of(value):  # the figure's source span is for the web page, not the text
             value = str(value)
-        return previous(value) if previous is not None else value
+        if previous is None:
+            return value
+        return previous(eval_context, value) if previous_takes_context else previous(value)
 
-    overlay.finalize = finalize
+    overlay.finalize = pass_eval_context(finalize)  # while rendering only, as the build's
     return overlay, recorder
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from jinja2 import nodes, pass_context
+from jinja2 import nodes, pass_context, pass_eval_context
 from jinja2.filters import FILTERS
 from jinja2.runtime import Context, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -289,6 +289,15 @@ def safe_range(*args: int) -> range:
     return numbers
 
 
+def at_render(finalize: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    """``finalize`` as Jinja calls it only while rendering. A plain finalize is also applied
+    while compiling, to every constant ``{{ … }}``, and its result written into the compiled
+    code; that code is kept between builds (keyed by the template's source), so the result
+    would outlive a change of what finalize does (the package's number style, the toolkit's
+    version), and the render's output budget would never see it."""
+    return pass_eval_context(lambda _eval_context, value: finalize(value))
+
+
 class LimitedSandbox(ImmutableSandboxedEnvironment):
     """The sandbox every template renders in, with the limits of this module."""
 
@@ -301,9 +310,9 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         kwargs.setdefault("optimized", False)
         super().__init__(*args, **kwargs)
         if given is None:
-            self.finalize = self.finalize_output
+            self.finalize = at_render(self.finalize_output)
         else:
-            self.finalize = lambda value: self.finalize_output(given(value))
+            self.finalize = at_render(lambda value: self.finalize_output(given(value)))
         self.globals["range"] = safe_range
         self.globals.pop("lipsum", None)
         self.filters.update(bounded_filters())

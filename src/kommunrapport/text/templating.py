@@ -36,12 +36,12 @@ from jinja2.ext import Extension
 from jinja2.loaders import split_template_path
 
 from ..errors import KommunrapportError, Location
+from ..project.code_digest import toolkit_code_digest
 from ..project.frontmatter import split_front_matter
 from ..project.source_files import SourceFiles, TemplateFolders, real_path
 from ..project.user_cache import cache_dir, read_verified, write_verified
-from . import sandbox
 from .markdown_text import as_markdown, markdown_value, settle_values
-from .sandbox import LimitedSandbox, TemplateLimit, render_budget
+from .sandbox import LimitedSandbox, TemplateLimit, at_render, render_budget
 
 
 class SourceLoader(BaseLoader):
@@ -79,10 +79,12 @@ def _unchanged(path: Path, mtime: float) -> bool:
 
 
 # -- compiled templates between builds ------------------------------------------------------------
-# compiled code depends on Jinja's version and on the environment settings in these modules
-_CODE_KEY = hashlib.sha256(
-    Path(__file__).read_bytes() + Path(sandbox.__file__).read_bytes() + jinja2.__version__.encode()
-).hexdigest()
+def _code_key() -> str:
+    """What compiled code depends on besides the template's source: Jinja's version and the
+    toolkit's code (the environment's settings, and each filter's signature, which decides how
+    the code calls it). Nothing of the toolkit runs while compiling (``sandbox.at_render``,
+    ``optimized=False``), so no value of the toolkit or the package is in the code."""
+    return hashlib.sha256(f"{toolkit_code_digest()}\0{jinja2.__version__}".encode()).hexdigest()
 
 
 class VerifiedBytecodeCache(BytecodeCache):
@@ -113,7 +115,7 @@ def _bytecode_cache() -> VerifiedBytecodeCache | None:
     folder = cache_dir("mallar")
     if folder is None:
         return None
-    folder = folder / _CODE_KEY[:16]
+    folder = folder / _code_key()[:16]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -337,7 +339,7 @@ def text_environment(env: jinja2.Environment) -> jinja2.Environment:
     printed as they are, without Markdown escaping (but within the sandbox's limits)."""
     plain = getattr(env, "_plain_text_overlay", None)
     if plain is None:
-        finalize = env.finalize_output if isinstance(env, LimitedSandbox) else None
+        finalize = at_render(env.finalize_output) if isinstance(env, LimitedSandbox) else None
         plain = env.overlay(autoescape=False, finalize=finalize)
         env._plain_text_overlay = plain  # type: ignore[attr-defined]
     return plain
