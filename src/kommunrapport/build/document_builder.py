@@ -22,9 +22,7 @@ from ..project.config import DocumentSpec
 from ..project.paths import builtin_templates_dir
 from ..text.swedish_format import format_date
 from ..writers.docx import DocxDraft, DocxSettings, draft_docx, write_docx
-from ..writers.html import HtmlPage, write_html
 from ..writers.libreoffice_layout import PageLayouts
-from ..writers.pdf import PdfSettings, write_pdf
 from .metadata import build_timestamp, cover_facts, page_metadata
 from .package_context import PackageContext
 
@@ -130,23 +128,22 @@ class DocumentBuilder:
                     self._docx, doc, expanded, structurer.toc, toc_depth, title, memo
                 )
             elif target == "html":
-                page = HtmlPage(
-                    title=title,
-                    toc=structurer.toc,
-                    show_toc=doc.toc and not memo,
-                    cover=cover,
-                    metadata=page_metadata(shared),
-                    labels=dict(shared.labels),
-                    shift_headings=not memo,
-                )
+                page = {
+                    "title": title,
+                    "toc": structurer.toc,
+                    "show_toc": doc.toc and not memo,
+                    "cover": cover,
+                    "metadata": page_metadata(shared),
+                    "labels": dict(shared.labels),
+                    "shift_headings": not memo,
+                }
                 writers["html"] = partial(
-                    write_html,
+                    self._html,
                     expanded,
                     page,
-                    shared.package.templates,
                     structurer.images,
                     toc_depth,
-                    media=ctx.extra.get("media"),
+                    ctx.extra.get("media"),
                 )
             elif target == "typst":
                 writers["pdf"] = partial(
@@ -171,6 +168,24 @@ class DocumentBuilder:
             "datum": format_date(config.report_date) if config.report_date else "",
         }
 
+    # The HTML and PDF writers import their modules when they run, in their own thread: a
+    # build imports only the writers of the formats it makes (the DOCX writer's module is
+    # needed here already, for LibreOffice's page layouts).
+
+    def _html(
+        self,
+        blocks: list[Node],
+        page: dict[str, Any],
+        images: Mapping[str, Path],
+        toc_depth: int,
+        media: dict[str, bytes] | None,
+    ) -> bytes:
+        from ..writers.html import HtmlPage, write_html
+
+        return write_html(
+            blocks, HtmlPage(**page), self.shared.package.templates, images, toc_depth, media=media
+        )
+
     def _pdf(
         self,
         doc: DocumentSpec,
@@ -180,6 +195,8 @@ class DocumentBuilder:
         images: Mapping[str, Path],
         media: dict[str, bytes],
     ) -> bytes:
+        from ..writers.pdf import PdfSettings, write_pdf
+
         shared = self.shared
         config = shared.config
         memo = doc.kind == "tjänsteskrivelse"
