@@ -8,7 +8,6 @@ because they are read by report writers; the code around them is English.
 from __future__ import annotations
 
 import os
-import traceback
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -136,6 +135,8 @@ def internal_error(
     """An unexpected exception (a bug in the toolkit, not in the user's files) as a message
     that says so: which package and file, what went wrong where in the code, and what to send
     to the maintainers. ``KOMMUNRAPPORT_FELSOK=1`` adds the whole traceback."""
+    import traceback  # only for a bug
+
     frames = traceback.extract_tb(error.__traceback__)
     own = [f for f in frames if "kommunrapport" in f.filename.replace("\\", "/")]
     where = ""

@@ -16,19 +16,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import Finding, Findings, KommunrapportError, Location, Severity
 from ..project.code_digest import hash_tree, toolkit_code_digest
 from ..project.paths import repository_root_for, template_dirs_for
 from ..project.tool_versions import installed_version
-from .outputs import remove_leftovers
+from .leftovers import remove_leftovers
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (an unchanged rebuild)
 if TYPE_CHECKING:
     from ..project.package import Package
 
@@ -162,6 +161,8 @@ def record_build(destination: Path, key: str, written: list[Path], findings: Fin
         "files": [[path.name, _file_hash(path)] for path in written],
         "findings": [_finding_to_json(f) for f in findings],
     }
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(prefix=".manifest-", dir=destination)
     try:
         os.chmod(temporary, 0o644)

@@ -16,7 +16,6 @@ behind are removed by the next build of the package.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
 import shutil
@@ -27,10 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KommunrapportError, Location
+from .leftovers import NEW_MARK, OLD_MARK, remove_leftovers
 
-NEW_MARK = ".ny-"
-OLD_MARK = ".gammal-"
-LEGACY_STAGING = ".staging-"  # the name earlier versions used, in the output root
 _FS_IOC_GETFLAGS = 0x80086601
 _LOCKING_FLAGS = 0x10 | 0x20  # FS_IMMUTABLE_FL, FS_APPEND_FL
 _PROGRAMS = {".docx": "Word", ".pdf": "PDF-läsaren"}
@@ -218,6 +215,8 @@ def _exchange(first: Path, second: Path) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
+        import ctypes  # only where a build switches folders (not in an unchanged rebuild)
+
         function = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):
         return False
@@ -256,24 +255,6 @@ def _swap(staging: Path, folder: Path, shown: Path) -> None:
                 "Ange mappen ovanför som utdatamapp med --output.",
             ) from None
         raise _cannot_write(shown, error) from None
-
-
-def remove_leftovers(destination: Path) -> None:
-    """Remove what a killed build of this package left: staging and old folders next to the
-    output folder (an old folder comes back if the output folder itself is missing), and
-    staging folders of earlier versions in the output root."""
-    with contextlib.suppress(OSError):
-        for leftover in destination.parent.glob(f"{LEGACY_STAGING}*"):
-            shutil.rmtree(leftover, ignore_errors=True)
-    folder = Path(os.path.realpath(destination))
-    if not folder.parent.is_dir():
-        return
-    with contextlib.suppress(OSError):
-        olds = sorted(folder.parent.glob(f".{folder.name}{OLD_MARK}*"))
-        if olds and not folder.exists():
-            os.rename(olds.pop(), folder)
-        for leftover in [*olds, *folder.parent.glob(f".{folder.name}{NEW_MARK}*")]:
-            shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,8 @@ from ..errors import Findings, strict_failure
 from ..formats import FORMATS
 from ..project.package import load_package
 from .cache import manifest_file, reuse_outputs, source_key
-from .outputs import output_name, remove_leftovers, write_outputs
+from .leftovers import remove_leftovers
+from .outputs import output_name, write_outputs
 from .package_builder import PackageBuilder, Progress
 from .scheduler import Share
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
 
-Job = TypeVar("Job")
-Result = TypeVar("Result")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (an unchanged rebuild)
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    Job = TypeVar("Job")
+    Result = TypeVar("Result")
 
 
 def available_cores() -> int:

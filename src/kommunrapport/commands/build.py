@@ -14,7 +14,6 @@ from ..build.scheduler import Scheduler, Share, available_cores
 from ..errors import Findings, KommunrapportError, Severity, internal_error, strict_failure
 from ..formats import FORMATS
 from ..project.paths import display_path
-from ..project.source_files import last_read
 from .common import (
     add_packages_argument,
     add_root_argument,
@@ -108,6 +107,8 @@ def build_one(job: BuildJob, emit: Callable[[bool, str], None], share: Share) ->
     try:
         return _build_one(job, emit, share, outcome, say)
     except Exception as error:  # a bug: reported for this package, the others still build
+        from ..project.source_files import last_read
+
         failure = internal_error(error, job.package_dir.name, last_read(job.package_dir))
         return _report_failure(failure, job, Outcome(), emit)
 
