@@ -6,7 +6,7 @@ caption with its number), so a document is complete when opened, without "update
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+from .xml_text import escape, quoteattr
 
 NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

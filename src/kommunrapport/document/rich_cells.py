@@ -12,10 +12,10 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from ..text.cell_markdown import Block, ListBlock, Paragraph, RichText, Run
 from .ooxml import field, paragraph
+from .xml_text import escape, quoteattr
 
 Text = Callable[[str], str]
 BULLET = "\u2022"

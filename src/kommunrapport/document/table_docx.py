@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 from ..project.paths import builtin_templates_dir
 from ..text.typography import join_year_ranges, typeset
@@ -28,6 +27,7 @@ from .ooxml import bookmark, paragraph, text_run
 from .ooxml import field as ooxml_field
 from .rich_cells import rich_docx
 from .table_widths import TableKinds, column_widths, measure_columns, pieces
+from .xml_text import escape, quoteattr
 
 if TYPE_CHECKING:
     from .table_model import Cell, RenderTable, Row, RowKind

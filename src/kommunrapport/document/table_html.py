@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import quoteattr
 
 from ..text.typography import typeset
 from .blocks import RenderContext
 from .rich_cells import rich_html
+from .xml_text import quoteattr
 
 if TYPE_CHECKING:
     from .table_model import Cell, RenderTable
