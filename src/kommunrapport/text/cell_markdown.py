@@ -17,16 +17,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeAlias
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, TypeAlias
 
 from .markdown_text import escape_markdown
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _INLINE_RULES = ["emphasis", "newline", "escape", "link"]
 _LONG_NUMBER = re.compile(r"^([ \t]*\d{3,})([.)])(?=[ \t]|$)", re.MULTILINE)
 _SAFE_LINK = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
+# A character that may start Markdown of the subset (or that the parser normalises): a cell
+# without any of them, and without spaces at either end, is one paragraph of plain text.
+_MAYBE_MARKUP = re.compile(r"[\x00-\x1f*_\[\]\\<>`&!]")
 
 
 @dataclass(frozen=True)
@@ -76,12 +80,16 @@ def _plain_lines(blocks: tuple[Block, ...]) -> list[str]:
 
 @lru_cache(maxsize=2)
 def _parser(lists: bool) -> MarkdownIt:
+    from markdown_it import MarkdownIt  # only for a cell with Markdown: 40 ms to import
+
     parser = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
     return parser.enable(["list", *_INLINE_RULES] if lists else _INLINE_RULES)
 
 
 def parse_cell(text: str) -> RichText:
     """A cell's text read as the safe Markdown subset."""
+    if text and text == text.strip() and _MAYBE_MARKUP.search(text) is None:
+        return RichText((Paragraph((Run(text),)),))  # what the parser makes of plain text
     source = _LONG_NUMBER.sub(r"\1\\\2", text.replace("\r\n", "\n").replace("\r", "\n"))
     tokens = _parser("\n" in source.strip()).parse(source)
     blocks, _ = _blocks(tokens, 0, None)
