@@ -6,9 +6,10 @@ keeps such a failure to the document: the child gets an address-space limit
 (:data:`MEMORY_LIMIT`) and :data:`TIME_LIMIT` seconds; a child that is killed, aborts or runs
 out of time becomes a located error for that document, and the rest of the build goes on.
 
-The child reads one job as JSON on standard input (the folder Typst may read, the font folders,
-the PDF standards, the timestamp and where the PDF goes), writes the PDF there and answers with
-JSON on standard output: the warnings, or Typst's error.
+The child (:mod:`typst_child`, which imports nothing of the toolkit) reads one job as JSON on
+standard input (the folder Typst may read, the font folders, the PDF standards, the timestamp
+and where the PDF goes), writes the PDF there and answers with JSON on standard output: the
+warnings, or Typst's error.
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from ..errors import KommunrapportError
+from . import typst_child
+from .typst_child import MEMORY_LIMIT
 
-if TYPE_CHECKING:
-    from typst import PDFStandard
+__all__ = ["MEMORY_LIMIT", "TIME_LIMIT", "TypstJob", "compile_in_child"]
 
-MEMORY_LIMIT = 1024**3  # address space; the largest example document compiles in 384 MiB
 TIME_LIMIT = 300  # seconds; the largest example document takes a few
 
 
@@ -43,7 +43,7 @@ def compile_in_child(job: TypstJob) -> tuple[bytes, list[str]]:
     """The PDF and Typst's warnings; Typst's own error, a crash or a timeout is an error."""
     try:
         done = subprocess.run(
-            [sys.executable, "-m", __name__],
+            [sys.executable, "-m", typst_child.__name__],
             input=json.dumps(asdict(job)).encode("utf-8"),
             capture_output=True,
             timeout=TIME_LIMIT,
@@ -83,38 +83,3 @@ def _answer(stdout: bytes) -> dict | None:
 
 def _out_of_memory(done: subprocess.CompletedProcess[bytes]) -> bool:
     return done.returncode < 0 or b"memory allocation" in done.stderr
-
-
-def _run_job() -> None:  # pragma: no cover - runs in the child
-    try:
-        import resource  # POSIX only: on Windows the child runs without the cap
-    except ImportError:
-        pass
-    else:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    import typst
-
-    job = TypstJob(**json.loads(sys.stdin.buffer.read()))
-    root = Path(job.root)
-    fonts = typst.Fonts(
-        include_system_fonts=False, include_embedded_fonts=False, font_paths=job.font_dirs
-    )
-    try:
-        pdf, notes = typst.compile_with_warnings(
-            str(root / "main.typ"),
-            root=str(root),
-            font_paths=fonts,
-            ignore_system_fonts=True,
-            pdf_standards=cast("list[PDFStandard]", job.standards),
-            timestamp=job.timestamp,
-        )
-    except typst.TypstError as error:
-        answer: dict = {"error": error.message, "hints": list(error.hints)}
-    else:
-        Path(job.output).write_bytes(pdf)
-        answer = {"warnings": [note.message for note in notes]}
-    sys.stdout.write(json.dumps(answer, ensure_ascii=False))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    _run_job()
