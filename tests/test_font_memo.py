@@ -52,3 +52,28 @@ def test_caching_turned_off_measures_the_same(tmp_path: Path) -> None:
     off = _probe(Path("0"))
     assert off["matplotlib"]
     assert (off["path"], off["width"]) == (remembered["path"], remembered["width"])
+
+
+LINES_PROBE = """
+import json, sys
+from kommunrapport.project.paths import builtin_templates_dir
+from kommunrapport.writers.pdf_fonts import line_metrics
+font = builtin_templates_dir() / "typst" / "fonts" / "LiberationSans-Regular.ttf"
+print(json.dumps({"lines": line_metrics(font), "fontTools": "fontTools" in sys.modules}))
+"""
+
+
+def test_line_metrics_are_remembered(tmp_path: Path) -> None:
+    env = {**os.environ, "KOMMUNRAPPORT_CACHE": str(tmp_path)}
+    answers = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", LINES_PROBE], env=env, capture_output=True, check=True
+            ).stdout
+        )
+        for _ in range(2)
+    ]
+    assert answers[0]["fontTools"] and not answers[1]["fontTools"]
+    assert answers[0]["lines"] == answers[1]["lines"]
+    single, box = answers[1]["lines"]
+    assert single > box > 0.5  # Liberation Sans: hhea line 1.149, typographic box 1.111

@@ -96,6 +96,22 @@ def remembered_font_file(request: list[object], find: Callable[[], str | None]) 
     return _remembered("fil", [*_font_set(), *request], find, valid)
 
 
+def remembered_font_numbers(name: str, path: str, read: Callable[[], list[float]]) -> list[float]:
+    """Numbers ``read()`` finds in the font file at ``path`` (such as its line metrics),
+    remembered under the name of what is read and the file's path, size and mtime."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return read()
+    key: list[object] = [installed_version("fonttools"), path, info.st_size, info.st_mtime_ns]
+
+    def valid(answer: Any) -> bool:
+        value = answer.get("value") if isinstance(answer, dict) else None
+        return isinstance(value, list) and all(isinstance(v, float) for v in value)
+
+    return [float(v) for v in _remembered(name, key, read, valid)]
+
+
 def remembered_advances(path: str, read: Callable[[], dict[int, float]]) -> dict[int, float]:
     """The advance widths ``read()`` finds in the font file at ``path``."""
     try:

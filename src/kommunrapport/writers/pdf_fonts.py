@@ -17,7 +17,8 @@ from functools import cache
 from pathlib import Path
 
 import typst
-from fontTools.ttLib import TTFont
+
+from ..document.font_memo import remembered_font_numbers
 
 TOOLKIT_FONTS = "typst/fonts"
 PACKAGE_FONTS = "fonts"
@@ -72,7 +73,15 @@ def line_metrics(path: Path) -> tuple[float, float]:
 
     Word (and LibreOffice for a DOCX) makes a single line as tall as the font's ascender,
     descender and line gap (hhea); Typst sets a line in the typographic ascender-to-descender
-    box and adds the paragraph's leading. The template's leading is the difference."""
+    box and adds the paragraph's leading. The template's leading is the difference.
+    Remembered between builds (:mod:`font_memo`): a warm build does not import fontTools."""
+    single, box = remembered_font_numbers("linjer", str(path), lambda: _line_metrics(path))
+    return single, box
+
+
+def _line_metrics(path: Path) -> list[float]:
+    from fontTools.ttLib import TTFont
+
     font = TTFont(str(path), lazy=True)
     units = font["head"].unitsPerEm
     hhea = font["hhea"]
@@ -81,4 +90,4 @@ def line_metrics(path: Path) -> tuple[float, float]:
     box = (os2.sTypoAscender - os2.sTypoDescender) / units
     if box <= 0:
         box = (hhea.ascent - hhea.descent) / units
-    return round(single, 4), round(box, 4)
+    return [round(single, 4), round(box, 4)]
