@@ -63,17 +63,23 @@ class RawHtmlBalance:
 
 
 def _raw_html(node: object) -> list[str]:
+    """The raw HTML under ``node``, in document order. Runs over every block of a document:
+    written like ``pandoc_ast.walk_inlines`` (exact types, no strings on the stack)."""
     found: list[str] = []
     stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if item.get("t") in ("RawBlock", "RawInline"):
+        item = pop()
+        if type(item) is list:
+            extend(reversed(item))
+        elif type(item) is dict:
+            kind = item.get("t")
+            if kind == "RawBlock" or kind == "RawInline":
                 fmt, text = item["c"]
                 if fmt == "html":
                     found.append(text)
                 continue
-            stack.append(item.get("c"))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
+            c = item.get("c")
+            if type(c) is list or type(c) is dict:
+                push(c)
     return found
