@@ -273,8 +273,8 @@ class DocumentBuilder:
             return write_docx(blocks, settings)
         draft = draft_docx(blocks, settings)
         self._drafts[doc.id] = draft
-        layouts.add(doc.id, draft.unpaged)
-        return draft.unpaged
+        layouts.add(doc.id, lambda: draft.unpaged, draft.recipe())
+        return b""  # the file is made by paged_docx, once the page numbers are known
 
 
 def _after_cover(blocks: list[Node]) -> int:

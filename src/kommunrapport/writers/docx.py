@@ -9,10 +9,11 @@ sources always give the same bytes.
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from docx.text.paragraph import Paragraph
 from ..document.docx_look import read_look
 from ..document.pandoc_ast import Node
 from ..document.typography_pass import join_nowrap_spans
+from ..project.code_digest import toolkit_code_digest
 from ..text.swedish_format import DECIMAL, LIST_SEPARATOR
 from .docx_pagination import keep_together, picture_spacing
 from .docx_sections import landscape_sections
@@ -59,11 +61,37 @@ class DocxSettings:
 @dataclass
 class DocxDraft:
     """A written DOCX whose table of contents still lacks its page numbers: ``unpaged`` is the
-    file without them (what LibreOffice lays out), ``paged`` the file with them."""
+    file without them (what LibreOffice lays out, made only when it must), ``paged`` the file
+    with them. ``recipe`` names the unpaged file without making it: a layout cached under it
+    needs no python-docx pass for a file nobody reads."""
 
     raw: bytes  # pandoc's DOCX
     settings: DocxSettings
-    unpaged: bytes
+    _unpaged: bytes | None = None
+
+    @property
+    def unpaged(self) -> bytes:
+        if self._unpaged is None:
+            self._unpaged = normalize_zip(
+                _finish(self.raw, self.settings, None), self.settings.timestamp
+            )
+        return self._unpaged
+
+    def recipe(self) -> str:
+        """A hash of everything the unpaged file is made from: pandoc's DOCX, the settings
+        (the folders pandoc looked for images in are already in its DOCX), the reference
+        document's content and the toolkit's code. The same recipe, the same bytes."""
+        digest = hashlib.sha256(b"kommunrapport-docx-draft\0")
+        digest.update(hashlib.sha256(self.raw).digest())
+        settings = {
+            name: getattr(self.settings, name)
+            for name in sorted(f.name for f in fields(self.settings))
+            if name not in ("resource_dirs", "reference_doc")
+        }
+        digest.update(repr(settings).encode("utf-8"))
+        digest.update(hashlib.sha256(self.settings.reference_doc.read_bytes()).digest())
+        digest.update(toolkit_code_digest().encode())
+        return digest.hexdigest()
 
     def paged(self, pages: list[tuple[str, int]] | None) -> bytes:
         if pages is None:
@@ -78,7 +106,7 @@ def write_docx(blocks: list[Node], settings: DocxSettings) -> bytes:
     draft = draft_docx(blocks, settings)
     if not settings.update_fields_on_open:
         return draft.unpaged
-    return draft.paged(heading_pages(draft.unpaged))
+    return draft.paged(heading_pages(draft.unpaged, draft.recipe()))
 
 
 def draft_docx(blocks: list[Node], settings: DocxSettings) -> DocxDraft:
@@ -96,7 +124,7 @@ def draft_docx(blocks: list[Node], settings: DocxSettings) -> DocxDraft:
         {"reference_doc": str(settings.reference_doc)},
         resources=list(settings.resource_dirs),
     )
-    return DocxDraft(raw, settings, normalize_zip(_finish(raw, settings, None), settings.timestamp))
+    return DocxDraft(raw, settings)
 
 
 def _finish(data: bytes, settings: DocxSettings, pages: list[tuple[str, int]] | None) -> bytes:

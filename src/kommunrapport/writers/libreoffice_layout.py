@@ -25,6 +25,7 @@ import subprocess
 import tempfile
 import threading
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -46,12 +47,12 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def heading_pages(docx: bytes) -> Pages | None:
+def heading_pages(docx: bytes, key: str | None = None) -> Pages | None:
     """(heading text, page number) of every heading in document order; None when LibreOffice
-    is not installed or could not lay the document out."""
+    is not installed or could not lay the document out. ``key``: see :meth:`PageLayouts.add`."""
     layouts = PageLayouts(1)
     try:
-        layouts.add("dokument", docx)
+        layouts.add("dokument", lambda: docx, key or hashlib.sha256(docx).hexdigest())
         return layouts.pages("dokument")
     finally:
         layouts.close()
@@ -71,21 +72,25 @@ class PageLayouts:
         self._arrived = 0
         self._changed = threading.Condition()
         self._program = soffice()
-        self._waiting: dict[str, bytes] = {}
+        self._waiting: dict[str, tuple[str, bytes]] = {}  # name → (key, document)
         self._pages: dict[str, Pages | None] = {}
         self._folder: Path | None = None
         self._batches = 0
         self._office: OfficeAhead | None = None
         self._worker: threading.Thread | None = None
 
-    def add(self, name: str, docx: bytes) -> None:
-        known, pages = self._known(docx)
+    def add(self, name: str, docx: Callable[[], bytes], key: str) -> None:
+        """Hand over a document. ``key`` names everything the file is made from (the same key,
+        the same bytes): its layout is cached under it, so a document laid out before is
+        answered without ``docx`` being called (making the file costs a python-docx pass)."""
+        known, pages, document = self._known(docx, key)
         with self._changed:
             self._arrived += 1
             if known:
                 self._pages[name] = pages
             else:
-                self._waiting[name] = docx
+                assert document is not None
+                self._waiting[name] = (key, document)
                 more = 0 <= self._arrived < self._expected
                 if more and self._worker is None and self._program is not None:
                     self._office = OfficeAhead.start(self._program, self._profile())
@@ -132,18 +137,24 @@ class PageLayouts:
         self._worker = threading.Thread(target=self._work, daemon=True)
         self._worker.start()
 
-    def _known(self, docx: bytes) -> tuple[bool, Pages | None]:
-        """(True, pages) when no layout is needed: no LibreOffice, too large, or cached."""
-        if self._program is None or _document_size(docx) > MAX_LAYOUT_BYTES:
-            return True, None
-        cached = _cache_file(docx)
+    def _known(
+        self, docx: Callable[[], bytes], key: str
+    ) -> tuple[bool, Pages | None, bytes | None]:
+        """(True, pages, _) when no layout is needed: no LibreOffice, cached, or too large;
+        else (False, None, the document)."""
+        if self._program is None:
+            return True, None, None
+        cached = _cache_file(key)
         if cached is not None and cached.is_file():
             try:
                 data = json.loads(cached.read_text())
-                return True, [(str(title), int(page)) for title, page in data]
+                return True, [(str(title), int(page)) for title, page in data], None
             except (OSError, ValueError, TypeError):
                 pass
-        return False, None
+        document = docx()
+        if _document_size(document) > MAX_LAYOUT_BYTES:
+            return True, None, None
+        return False, None, document
 
     def _scratch(self) -> Path:
         if self._folder is None:
@@ -153,7 +164,7 @@ class PageLayouts:
     def _profile(self) -> str:
         return (self._scratch() / "profil").as_uri()
 
-    def _next_batch(self) -> dict[str, bytes]:
+    def _next_batch(self) -> dict[str, tuple[str, bytes]]:
         """The documents to lay out next: each as soon as it comes while LibreOffice runs
         ahead, else all together once the last one has come; empty when all are done."""
         with self._changed:
@@ -171,12 +182,12 @@ class PageLayouts:
         try:
             while batch := self._next_batch():
                 try:
-                    results = self._convert(list(batch.values()))
+                    results = self._convert([docx for _key, docx in batch.values()])
                 except Exception:  # never break the build: Word fills the page numbers in
                     results = [None] * len(batch)
-                for (name, docx), pages in zip(batch.items(), results, strict=True):
+                for (name, (key, _docx)), pages in zip(batch.items(), results, strict=True):
                     self._pages[name] = pages
-                    cached = _cache_file(docx)
+                    cached = _cache_file(key)
                     if pages is not None and cached is not None:
                         write_quietly(cached, json.dumps(pages, ensure_ascii=False).encode("utf-8"))
         finally:
@@ -213,11 +224,11 @@ class PageLayouts:
         return [_outline_pages(source.with_suffix(".pdf")) for source in sources]
 
 
-def _cache_file(docx: bytes) -> Path | None:
+def _cache_file(key: str) -> Path | None:
     folder = cache_dir("sidnummer")
     if folder is None:
         return None
-    return folder / f"{hashlib.sha256(docx).hexdigest()}.json"
+    return folder / f"{key}.json"
 
 
 def _document_size(docx: bytes) -> int:
