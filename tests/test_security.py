@@ -273,6 +273,33 @@ def test_a_copy_of_the_toolkits_own_typst_template_builds(built_package, capsys,
     assert str(template.relative_to(root)) in output, output
 
 
+def test_a_copy_of_the_toolkits_own_page_template_renders_as_the_toolkits(
+    tmp_path, capsys, monkeypatch
+):
+    """After ``pip install .`` the source checkout's templates/html/sida.html.j2 is a copy of
+    the installed one: the page is the same, byte for byte, as without the copy (it used to
+    go through the package-template sanitiser, which changed its whitespace). One changed
+    byte makes it a package's template again."""
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", "0")
+    root = tmp_path / "repo"
+    small_package(root)
+    page = root / "output" / PACKAGE_ID / "rapport.html"
+    code, output = run_cli(capsys, "build", "--root", str(root), "--format", "html", "-q")
+    assert code == 0, output
+    without_copy = page.read_bytes()
+    copy = root / "templates" / "html" / "sida.html.j2"
+    copy.parent.mkdir(parents=True)
+    shipped = (BUILTIN_TEMPLATES / "html" / "sida.html.j2").read_bytes()
+    copy.write_bytes(shipped)
+    code, output = run_cli(capsys, "build", "--root", str(root), "--format", "html", "-q")
+    assert code == 0, output
+    assert page.read_bytes() == without_copy
+    copy.write_bytes(shipped.replace(b"<body>", b"<body>\n<!-- egen -->", 1))
+    code, output = run_cli(capsys, "build", "--root", str(root), "--format", "html", "-q")
+    assert code == 0, output
+    assert page.read_bytes() != without_copy  # a package's template: sanitised
+
+
 def test_page_template_output_is_sanitised(tmp_path: Path, capsys, monkeypatch):
     """A package's page template and stylesheet cannot put script or active content in the
     page: its output goes through the same sanitising as section text."""

@@ -73,16 +73,7 @@ class Package:
                 )
 
     def _is_builtin_copy(self, found: Path, folder: Path, builtin: Path) -> bool:
-        """A file with the bytes of the toolkit's own template at the same place is the
-        toolkit's code, not the package's: the toolkit's source checkout is itself a report
-        repository whose templates/ is what the wheel ships (``pip install .`` builds it)."""
-        shipped = builtin / found.relative_to(folder)
-        if found.is_symlink() or not shipped.is_file():
-            return False
-        try:
-            return self.files.read_bytes(found) == shipped.read_bytes()
-        except (KommunrapportError, OSError):
-            return False
+        return is_builtin_copy(self.files, found, found.relative_to(folder), builtin)
 
     def find_template(self, name: str, location: Location | None = None) -> Path | None:
         return self.templates.find(name, location)
@@ -137,3 +128,19 @@ def load_package(package_dir: Path, root: Path | None = None) -> Package:
     files = SourceFiles.for_package(package_dir, root, template_dirs_for(package_dir, root))
     config, raw, display = load_config(package_dir, root, files)
     return Package(package_dir, root, config, raw, display)
+
+
+def is_builtin_copy(
+    files: SourceFiles, found: Path, relative: Path | str, builtin: Path | None = None
+) -> bool:
+    """``found`` has the bytes of the toolkit's own template at ``relative``: it is the
+    toolkit's, not the package's. The toolkit's source checkout is itself a report repository
+    whose templates/ is what the wheel ships, so after ``pip install .`` (the README's first
+    command) its templates are copies of the installed ones."""
+    shipped = (builtin or real_path(builtin_templates_dir())) / relative
+    if found.is_symlink() or not shipped.is_file():
+        return False
+    try:
+        return files.read_bytes(found) == shipped.read_bytes()
+    except (KommunrapportError, OSError):
+        return False
