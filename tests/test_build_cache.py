@@ -179,3 +179,30 @@ def test_cached_build_is_reported(small_copy, tmp_path, capsys):
     assert "Klart: 0 filer skrivna" in out
     assert main([*args, "--force"]) == 0
     assert f"Klart: {count} filer skrivna" in capsys.readouterr().out
+
+
+def test_the_toolkits_folder_hash_is_remembered_and_follows_an_edit(tmp_path, monkeypatch):
+    """The toolkit's own folders are hashed once and remembered under each file's size,
+    modification time and inode: the remembered hash is the real one, and an edited file
+    gives a new one."""
+    import hashlib
+
+    from kommunrapport.project.code_digest import hash_tree, toolkit_tree_digest
+
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "verktyg"
+    (folder / "del").mkdir(parents=True)
+    (folder / "del" / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (folder / "b.typ").write_text("#let y = 2\n", encoding="utf-8")
+
+    def real() -> bytes:
+        digest = hashlib.sha256()
+        hash_tree(digest, "code", folder)
+        return digest.digest()
+
+    first = toolkit_tree_digest("code", folder)
+    assert first == real()
+    assert list((tmp_path / "cache" / "bygge").glob("verktyg-*"))  # remembered
+    assert toolkit_tree_digest("code", folder) == first
+    (folder / "del" / "a.py").write_text("x = 22\n", encoding="utf-8")
+    assert toolkit_tree_digest("code", folder) == real() != first

@@ -22,8 +22,8 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import Finding, Findings, KommunrapportError, Location, Severity
-from ..project.code_digest import hash_tree, toolkit_code_digest
-from ..project.paths import repository_root_for, template_dirs_for
+from ..project.code_digest import hash_tree, toolkit_code_digest, toolkit_tree_digest
+from ..project.paths import builtin_templates_dir, repository_root_for, template_dirs_for
 from ..project.tool_versions import installed_version
 from .leftovers import remove_leftovers
 
@@ -76,8 +76,13 @@ def source_key_for(package_dir: Path, template_dirs: list[Path], formats: Iterab
     digest.update(f"\0formats={','.join(sorted(formats))}".encode())
     digest.update(f"\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
     hash_tree(digest, "package", package_dir)
+    builtin = builtin_templates_dir().resolve()
     for index, folder in enumerate(template_dirs):
-        hash_tree(digest, f"templates-{index}", folder)
+        if folder.resolve() == builtin:  # the toolkit's own: remembered between builds
+            digest.update(f"\0tree\0templates-{index}\0".encode())
+            digest.update(toolkit_tree_digest("templates", folder))
+        else:
+            hash_tree(digest, f"templates-{index}", folder)
     return digest.hexdigest()
 
 
