@@ -80,20 +80,22 @@ def test_a_failed_conversion_leaves_the_engine_working():
     with POOL.session():
         with pytest.raises(KommunrapportError, match="pandoc misslyckades"):
             pandoc.ast_to_bytes({"blocks": "inte ett dokument"}, "html5")
-        engines = list(POOL._idle)
+        engine = POOL._idle
+        assert engine is not None and engine.alive()
         assert pandoc.markdown_to_ast("Text\n")["blocks"]
-        assert POOL._idle == engines  # the same process answered
+        assert POOL._idle is engine  # the same process answered
 
 
 def test_a_session_leaves_no_process_or_folder_behind():
     with POOL.session():
         pandoc.markdown_to_ast("Text\n")
-        (engine,) = POOL._idle
+        engine = POOL._idle
+        assert engine is not None
         folder, process = engine.folder, engine.process
         assert process.poll() is None
     assert process.poll() is not None
     assert not folder.exists()
-    assert POOL._idle == []
+    assert POOL._idle is None
 
 
 COUNTING_PANDOC = """\
@@ -144,12 +146,13 @@ def test_no_pandoc_runs_while_typst_compiles(tmp_path, monkeypatch, capsys):
     compile_for_real = typst_process.compile_in_child
 
     def compile_watched(job):
-        seen.append((len(POOL._idle), POOL._running))
+        # no engine left, and the slot every conversion needs is taken by the compile
+        seen.append((POOL._idle is None, POOL._slot.locked()))
         return compile_for_real(job)
 
     monkeypatch.setattr(pdf, "compile_in_child", compile_watched)
     monkeypatch.chdir(root)
     monkeypatch.setenv("KOMMUNRAPPORT_CACHE", "0")
     assert main(["build", "-q"]) == 0, capsys.readouterr()
-    assert seen and all(state == (0, 0) for state in seen), seen
+    assert seen and all(state == (True, True) for state in seen), seen
     assert len(list((root / "output" / "ks-2022").glob("*.pdf"))) == len(seen)

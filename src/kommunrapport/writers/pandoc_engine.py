@@ -8,7 +8,7 @@ outputs are files in its private folder, so binary output (DOCX) passes unchange
 platform. The same pandoc binary and the same reader and writer options give the same bytes as
 the command line did.
 
-Threads ask the pool for an engine, one conversion at a time (one engine keeps pandoc busy
+Threads ask the pool for the engine, one conversion at a time (one engine keeps pandoc busy
 beside our own Python on two cores). A conversion that fails leaves its engine running; one
 that kills pandoc (heap limit, timeout) ends that engine, and the next conversion starts a new
 one. Engines end when the build's ``session`` ends, at exit, or when their stdin closes (the
@@ -133,14 +133,14 @@ class PandocEngine:
 
 
 class EnginePool:
-    """The engines of this process: started when needed, at most ``limit`` at once."""
+    """The engine of this process: started when needed, one conversion at a time. The slot
+    that orders the conversions is also what a Typst compile takes (``without_engine``), so at
+    most one helper process runs beside the build's Python."""
 
-    def __init__(self, limit: int = 1):
-        self.limit = limit
-        self._idle: list[PandocEngine] = []
-        self._running = 0
+    def __init__(self) -> None:
+        self._idle: PandocEngine | None = None
         self._sessions = 0
-        self._lock = threading.Condition()
+        self._lock = threading.Lock()  # the idle engine and the session count
         self._slot = threading.Lock()  # one helper process at a time: see the module's text
 
     @contextmanager
@@ -149,35 +149,25 @@ class EnginePool:
     ) -> Iterator[PandocEngine]:
         with self._slot:
             with self._lock:
-                while not self._idle and self._running >= self.limit:
-                    self._lock.wait()
-                engine = self._idle.pop() if self._idle else None
-                self._running += 1
-            try:
-                if engine is not None and (
-                    not engine.alive() or engine.started_as != (command, env)
-                ):
-                    engine.close()  # ended, or started with other limits or environment
-                    engine = None
-                if engine is None:
-                    engine = PandocEngine(command, env, time_limit)
-                engine.time_limit = time_limit
-                yield engine
-            except EngineFailure:
-                if engine is not None:
-                    engine.close()
+                engine, self._idle = self._idle, None
+            if engine is not None and (not engine.alive() or engine.started_as != (command, env)):
+                engine.close()  # ended, or started with other limits or environment
                 engine = None
-                raise
+            if engine is None:
+                engine = PandocEngine(command, env, time_limit)
+            engine.time_limit = time_limit
+            try:
+                yield engine
             finally:
-                with self._lock:
-                    self._running -= 1
-                    if engine is not None:
-                        self._idle.append(engine)
-                    self._lock.notify()
+                if engine.alive():  # a conversion that failed leaves it working
+                    with self._lock:
+                        self._idle = engine
+                else:  # ended by the heap limit, the timeout or a crash
+                    engine.close()
 
     @contextmanager
     def without_engine(self) -> Iterator[None]:
-        """For another helper process (Typst's child): idle engines end first, and no
+        """For another helper process (Typst's child): the idle engine ends first, and no
         conversion runs until it is done; the next one starts a new engine."""
         with self._slot:
             self.close_idle()
@@ -185,7 +175,7 @@ class EnginePool:
 
     @contextmanager
     def session(self) -> Iterator[None]:
-        """Engines started inside live until the last session ends (one build)."""
+        """An engine started inside lives until the last session ends (one build)."""
         with self._lock:
             self._sessions += 1
         try:
@@ -199,16 +189,15 @@ class EnginePool:
 
     def close_idle(self) -> None:
         with self._lock:
-            idle, self._idle = self._idle, []
-        for engine in idle:
+            engine, self._idle = self._idle, None
+        if engine is not None:
             engine.close()
 
     def forget(self) -> None:
-        """In a forked child: the parent's engines are not ours to use or close."""
-        self._idle = []
-        self._running = 0
+        """In a forked child: the parent's engine is not ours to use or close."""
+        self._idle = None
         self._sessions = 0
-        self._lock = threading.Condition()
+        self._lock = threading.Lock()
         self._slot = threading.Lock()
 
 
