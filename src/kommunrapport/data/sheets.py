@@ -12,9 +12,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from ..errors import KommunrapportError, Location
+from .cell_refs import column_letter
 
 RESERVED = (
     "id",
@@ -62,7 +61,7 @@ class CellValue:
 
     @property
     def ref(self) -> str:  # "D7"
-        return f"{get_column_letter(self.column)}{self.row}"
+        return f"{column_letter(self.column)}{self.row}"
 
 
 @dataclass

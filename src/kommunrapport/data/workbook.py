@@ -17,11 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
-
 from ..errors import Findings, KommunrapportError, Location
+from ..project.openpyxl_import import import_openpyxl_without_numpy
 from ..project.source_files import SourceFiles, find_control_character
+from .book_snapshot import BookSnapshot
+from .cell_refs import column_letter, range_bounds
 from .sheets import (  # noqa: F401  (re-exported: the place callers look)
     RESERVED,
     CellValue,
@@ -39,8 +39,6 @@ from .xlsx_stream import (
     StreamedCell,
     check_archive,
     open_book,
-    sheet_notes,
-    sheet_tables,
     stream_cells,
 )
 
@@ -74,6 +72,9 @@ def open_for_editing(path: Path, shown: str) -> Any:
     """A whole workbook that can be changed and saved (``new --från``), after the same bounds
     checks as a read: the zip's size, and each sheet's used range."""
     check_archive(path, shown)
+    import_openpyxl_without_numpy()
+    from openpyxl import load_workbook
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -86,7 +87,7 @@ def open_for_editing(path: Path, shown: str) -> Any:
         ) from None
     for sheet in book.worksheets:
         if sheet.max_row > MAX_ROWS or sheet.max_column > MAX_COLUMNS:
-            corner = f"{get_column_letter(sheet.max_column)}{sheet.max_row}"
+            corner = f"{column_letter(sheet.max_column)}{sheet.max_row}"
             raise KommunrapportError(
                 f"bladet går ända till cell {corner}, långt utanför en rapporttabell",
                 Location(shown, sheet=sheet.title, cell=corner),
@@ -112,7 +113,8 @@ def _clean(value: Any, display: str = "", sheet: str = "", cell: Any = None) -> 
 
 class WorkbookReader:
     """Opens workbooks once per build (read-only, through the package's files) and hands out
-    sheets by 'file.xlsx/Sheet' names, each read as a bounded stream of its rows."""
+    sheets by 'file.xlsx/Sheet' names, each read as a bounded stream of its rows, or from the
+    cache where the same file was read before (:mod:`book_snapshot`)."""
 
     def __init__(
         self,
@@ -125,11 +127,11 @@ class WorkbookReader:
         self.display = display  # Path -> str
         self.files = files
         self.findings = findings
-        self._books: dict[Path, Any] = {}
+        self._books: dict[Path, BookSnapshot] = {}
         self._sheets: dict[tuple[str, str], Sheet] = {}
         weakref.finalize(self, _close_all, self._books)
 
-    def _load(self, path: Path, location: Location | None) -> Any:
+    def _load(self, path: Path, location: Location | None) -> BookSnapshot:
         if path not in self._books:
             exists = self.files.exists(path, location) if self.files else path.is_file()
             if not exists:
@@ -138,7 +140,7 @@ class WorkbookReader:
                     location,
                     "Lägg arbetsboken i paketets mapp data/ eller rätta namnet.",
                 )
-            self._books[path] = open_book(path, self.display(path))
+            self._books[path] = BookSnapshot(path, self.display(path))
         return self._books[path]
 
     def workbook_path(self, file_name: str, location: Location | None) -> Path:
@@ -173,16 +175,16 @@ class WorkbookReader:
         return list(self._load(path, None).sheetnames)
 
     def _area(
-        self, book: Any, name: str, path: Path, location: Location | None
+        self, book: BookSnapshot, name: str, path: Path, location: Location | None
     ) -> tuple[str, tuple[int, int, int, int] | None]:
         if name in book.sheetnames:
             return name, None
         for title in book.sheetnames:
-            tables = sheet_tables(book, title)
+            tables = book.tables(title)
             if name in tables:
                 return title, _bounds(tables[name])
-        if name in book.defined_names:
-            for sheet_title, ref in book.defined_names[name].destinations:
+        if book.has_defined_name(name):
+            for sheet_title, ref in book.destinations(name):
                 return sheet_title, _bounds(ref.replace("$", ""))
         close = difflib.get_close_matches(name, book.sheetnames, n=1)
         hint = f"Menade du '{close[0]}'?" if close else f"Bladen är: {', '.join(book.sheetnames)}."
@@ -190,7 +192,7 @@ class WorkbookReader:
             f"bladet {name!r} finns inte i {self.display(path)}", location, hint
         )
 
-    def _read(self, path: Path, book: Any, name: str, location: Location | None) -> Sheet:
+    def _read(self, path: Path, book: BookSnapshot, name: str, location: Location | None) -> Sheet:
         title, bounds = self._area(book, name, path, location)
         display = self.display(path)
         if title not in book.sheetnames:
@@ -201,7 +203,7 @@ class WorkbookReader:
             )
         min_col, min_row, max_col, max_row = bounds or (1, 1, MAX_COLUMNS, MAX_ROWS)
         rows: list[tuple[int, dict[int, StreamedCell]]] = []
-        for streamed in stream_cells(book, title, display):
+        for streamed in book.rows(title):
             if not streamed or not min_row <= streamed[0].row <= max_row:
                 continue
             inside = {c.column: c for c in streamed if min_col <= c.column <= max_col}
@@ -237,7 +239,7 @@ class WorkbookReader:
 
     def _notes(
         self,
-        book: Any,
+        book: BookSnapshot,
         title: str,
         name: str,
         display: str,
@@ -248,7 +250,7 @@ class WorkbookReader:
         as any other row) and merged cells (only the first cell has the value)."""
         if self.findings is None:
             return
-        notes = sheet_notes(book, title)
+        notes = book.notes(title)
         read = {row.excel_row for row in sheet.rows}
         for number in notes.hidden_rows:
             if number in read:
@@ -260,7 +262,7 @@ class WorkbookReader:
                 )
         min_col, min_row, max_col, max_row = bounds
         for ref in notes.merged:
-            first_col, first_row, last_col, last_row = range_boundaries(ref)
+            first_col, first_row, last_col, last_row = range_bounds(ref)
             if first_col is None or first_row is None or last_col is None or last_row is None:
                 continue
             if (
@@ -279,7 +281,7 @@ class WorkbookReader:
             )
 
 
-def _close_all(books: dict[Path, Any]) -> None:
+def _close_all(books: dict[Path, BookSnapshot]) -> None:
     for book in books.values():
         with contextlib.suppress(Exception):
             book.close()
@@ -292,7 +294,7 @@ def _headers(
     headers: list[str] = []
     for column in range(min_col, last + 1):
         cell = row.get(column)
-        ref = f"{get_column_letter(column)}{min_row}"
+        ref = f"{column_letter(column)}{min_row}"
         text = cell.value if cell else None
         if text in (None, ""):
             raise KommunrapportError(
@@ -314,7 +316,7 @@ def _headers(
 def _bounds(ref: str) -> tuple[int, int, int, int]:
     """(min_col, min_row, max_col, max_row) of a range such as ``A1:F20``; a whole column or
     row (``A:F``, ``1:20``) has no such corners and cannot be a table."""
-    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    min_col, min_row, max_col, max_row = range_bounds(ref)
     if min_col is None or min_row is None or max_col is None or max_row is None:
         raise KommunrapportError(
             f"området {ref!r} saknar hörn (hela kolumner eller rader)",

@@ -7,6 +7,9 @@ stream of its rows (openpyxl's read-only parser, which never holds the whole she
 used range is bounded: a value beyond row ``MAX_ROWS`` or column ``MAX_COLUMNS``, or more than
 ``MAX_CELLS`` cells, stops with an error that names the cell. Rows that are missing in the file
 are skipped, not generated, so a far-away cell costs nothing until it is reached.
+
+openpyxl is imported when a workbook is opened, not with this module: a build whose workbooks
+all come from the cache (:mod:`book_snapshot`) does without it.
 """
 
 from __future__ import annotations
@@ -17,16 +20,11 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.packaging.relationship import get_dependents, get_rels_path
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.worksheet.table import Table
-from openpyxl.xml.functions import fromstring
+from typing import IO, Any
 
 from ..errors import KommunrapportError, Location
+from ..project.openpyxl_import import import_openpyxl_without_numpy
+from .cell_refs import column_letter
 
 MAX_PARTS = 2_000
 MAX_PART_BYTES = 16 * 1024 * 1024
@@ -53,7 +51,7 @@ class StreamedCell:
 
     @property
     def ref(self) -> str:
-        return f"{get_column_letter(self.column)}{self.row}"
+        return f"{column_letter(self.column)}{self.row}"
 
 
 @dataclass
@@ -68,7 +66,7 @@ def is_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("=") and len(value) > 1
 
 
-def _unreadable(shown: str, exc: BaseException) -> KommunrapportError:
+def unreadable(shown: str, exc: BaseException) -> KommunrapportError:
     return KommunrapportError(
         f"filen kan inte läsas som en Excel-arbetsbok (.xlsx): {exc}",
         Location(shown),
@@ -77,13 +75,13 @@ def _unreadable(shown: str, exc: BaseException) -> KommunrapportError:
     )
 
 
-def check_archive(path: Path, shown: str) -> None:
+def check_archive(path: Path | IO[bytes], shown: str) -> None:
     """The zip's directory within the bounds (nothing is unpacked to find out)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (OSError, zipfile.BadZipFile, ValueError) as exc:
-        raise _unreadable(shown, exc) from None
+        raise unreadable(shown, exc) from None
     too_large = KommunrapportError(
         "arbetsboken packas upp till för mycket data",
         Location(shown),
@@ -105,16 +103,19 @@ def check_archive(path: Path, shown: str) -> None:
             )
 
 
-def open_book(path: Path, shown: str) -> Any:
+def open_book(path: Path | IO[bytes], shown: str) -> Any:
     """A read-only openpyxl workbook (names, sheets, shared strings) after the bounds check;
     close it with ``.close()``."""
     check_archive(path, shown)
+    import_openpyxl_without_numpy()
+    from openpyxl import load_workbook
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
             return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise _unreadable(shown, exc) from None
+        raise unreadable(shown, exc) from None
 
 
 def _part(book: Any, title: str) -> bytes:
@@ -133,13 +134,17 @@ def sheet_notes(book: Any, title: str) -> SheetNotes:
 def sheet_tables(book: Any, title: str) -> dict[str, str]:
     """The Excel tables of a sheet by name (and display name): their ranges, e.g. "A1:F20".
     Read-only workbooks do not load tables, so they are read from the sheet's relations."""
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.worksheet.table import Table
+    from openpyxl.xml.functions import fromstring
+
     worksheet = book[title]
     archive = book._archive
     rels_path = get_rels_path(worksheet._worksheet_path)
     if rels_path not in archive.namelist():
         return {}
     found: dict[str, str] = {}
-    for relation in getattr(get_dependents(archive, rels_path), "Relationship", []):
+    for relation in get_dependents(archive, rels_path):
         if not str(relation.Type).endswith("/table"):
             continue
         target = relation.target.lstrip("/")
@@ -154,7 +159,9 @@ def sheet_tables(book: Any, title: str) -> dict[str, str]:
     return found
 
 
-def _parser(book: Any, title: str, data_only: bool) -> WorkSheetParser:
+def _parser(book: Any, title: str, data_only: bool) -> Any:
+    from openpyxl.worksheet._reader import WorkSheetParser
+
     worksheet = book[title]
     source = book._archive.open(worksheet._worksheet_path)
     return WorkSheetParser(
@@ -224,7 +231,7 @@ def stream_cells(
                 row.append(StreamedCell(row_index, column, value, formula))
             yield row
     except _BROKEN_SHEET as exc:
-        raise _unreadable(shown, exc) from None
+        raise unreadable(shown, exc) from None
 
 
 def _too_much_text(shown: str, title: str, cell: StreamedCell) -> KommunrapportError:
@@ -248,7 +255,7 @@ def _out_of_bounds(shown: str, title: str, cell: StreamedCell, count: int) -> Ko
     else:
         problem = (
             f"cellen {cell.ref} har ett värde långt utanför tabellen (ett blad läses till och med "
-            f"rad {MAX_ROWS:,} och kolumn {get_column_letter(MAX_COLUMNS)})"
+            f"rad {MAX_ROWS:,} och kolumn {column_letter(MAX_COLUMNS)})"
         ).replace(",", "\u00a0")
     return KommunrapportError(
         problem,
