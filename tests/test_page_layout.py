@@ -5,7 +5,8 @@ DOCX of a build that has a table of contents (Kalmar: three of four): started ah
 first of them, it takes each through its single-instance pipe from a ``soffice --convert-to``
 that then only waits (or, without the pipe, one ``soffice --convert-to`` converts them all).
 The result is cached under the recipe of the document (everything its bytes are made from):
-the next build starts no LibreOffice at all, and does not even make the file LibreOffice read.
+the next build starts no LibreOffice at all, and does not even make the file LibreOffice read;
+each DOCX is then finished by its writer, beside the other writers, not at the end.
 """
 
 from __future__ import annotations
@@ -67,6 +68,14 @@ def test_one_libreoffice_lays_out_every_document_of_a_build(built, tmp_path, mon
         return finishing(data, settings, pages)
 
     monkeypatch.setattr(docx, "_finish", counted)
+    # ... and each DOCX is finished by its own writer, beside the other writers: the build
+    # never waits for the page-layout worker at its end
+    from kommunrapport.writers.libreoffice_layout import PageLayouts
+
+    def no_waiting(self, name):
+        raise AssertionError(f"{name}: the build waited for cached pages")
+
+    monkeypatch.setattr(PageLayouts, "pages", no_waiting)
     again = build_package(CONTENT / KALMAR, tmp_path / "igen", formats=("docx",))
     assert log.read_text().splitlines() == lines
     assert passes.count(False) == 1 and passes.count(True) == 3, passes  # memo has no TOC

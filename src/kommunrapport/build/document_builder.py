@@ -272,9 +272,12 @@ class DocumentBuilder:
         if layouts is None or not settings.update_fields_on_open:
             return write_docx(blocks, settings)
         draft = draft_docx(blocks, settings)
-        self._drafts[doc.id] = draft
         layouts.add(doc.id, lambda: draft.unpaged, draft.recipe())
-        return b""  # the file is made by paged_docx, once the page numbers are known
+        known, pages = layouts.answered(doc.id)
+        if known:  # laid out before (or never): finished here, beside the other writers
+            return draft.paged(pages)
+        self._drafts[doc.id] = draft
+        return b""  # the file is made by paged_docx, once LibreOffice has laid it out
 
 
 def _after_cover(blocks: list[Node]) -> int:

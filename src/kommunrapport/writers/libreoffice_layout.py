@@ -100,6 +100,14 @@ class PageLayouts:
                 self._start_worker()
             self._changed.notify_all()
 
+    def answered(self, name: str) -> tuple[bool, Pages | None]:
+        """(True, pages) when a document's pages are known already (its layout was cached,
+        or it needs none), without waiting; else (False, None)."""
+        with self._changed:
+            if name in self._pages:
+                return True, self._pages[name]
+        return False, None
+
     def pages(self, name: str) -> Pages | None:
         """The pages of a document. No document is added after this: those still expected
         will not come (the build stopped short of them)."""
