@@ -2,8 +2,10 @@
 
 The document's AST, expanded for the "typst" target (every generated block is a call of a
 function in ``templates/typst/rapport.typ``), goes through pandoc's Typst writer; the result is
-put under a ``main.typ`` that imports the template and gives it the document's facts (title,
-cover, contents, running header and footer, the kommun's profile from the reference DOCX).
+put under a ``main.typ`` that imports the template and shows its body with it. The document's
+facts (title, cover, contents, running header and footer, the kommun's profile from the
+reference DOCX) are a file of their own, ``fakta.typ``, that the template imports: a plain
+value of the template's module, read without ``context`` (see the template's head).
 Typst lays the pages out once and writes a tagged PDF that declares both standards; it refuses
 to write one that breaks PDF/UA (an image without alt text, a glyph no font has).
 
@@ -148,11 +150,12 @@ def write_pdf(
     )
     facts = document_facts(settings, profile)
     body = typst_body(with_contents(blocks, settings))
-    main = f'#import "rapport.typ": *\n#show: rapport.with({typst_value(facts)})\n\n{body}'
+    main = f'#import "rapport.typ": *\n#show: rapport\n\n{body}'
     with tempfile.TemporaryDirectory(prefix="kommunrapport-pdf-") as tmp:
         root = Path(tmp) / "dokument"
         root.mkdir()
         (root / "rapport.typ").write_text(template_text(), encoding="utf-8")
+        (root / "fakta.typ").write_text(f"#let fakta = {typst_value(facts)}\n", encoding="utf-8")
         (root / "main.typ").write_text(main, encoding="utf-8")
         for name, source in images.items():
             _place(root, name).write_bytes(source.read_bytes())
