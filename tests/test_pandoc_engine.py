@@ -147,7 +147,7 @@ def test_no_pandoc_runs_while_typst_compiles(tmp_path, monkeypatch, capsys):
 
     def compile_watched(job):
         # no engine left, and the slot every conversion needs is taken by the compile
-        seen.append((POOL._idle is None, POOL._slot.locked()))
+        seen.append((POOL._idle is None, POOL._slot.taken()))
         return compile_for_real(job)
 
     monkeypatch.setattr(pdf, "compile_in_child", compile_watched)
@@ -156,3 +156,45 @@ def test_no_pandoc_runs_while_typst_compiles(tmp_path, monkeypatch, capsys):
     assert main(["build", "-q"]) == 0, capsys.readouterr()
     assert seen and all(state == (True, True) for state in seen), seen
     assert len(list((root / "output" / "ks-2022").glob("*.pdf"))) == len(seen)
+
+
+def test_conversions_go_before_a_waiting_compile():
+    """A Typst compile waits while any conversion waits: the writers and the next document
+    wait for conversions, only the PDF waits for its compile."""
+    import threading
+    import time
+
+    from kommunrapport.writers.pandoc_engine import HelperSlot
+
+    slot = HelperSlot()
+    order: list[str] = []
+    first_holds = threading.Event()
+    release_first = threading.Event()
+
+    def conversion(name: str, hold: threading.Event | None = None) -> None:
+        with slot.conversion():
+            order.append(name)
+            if hold is not None:
+                first_holds.set()
+                release_first.wait(5)
+
+    def compile_() -> None:
+        with slot.other():
+            order.append("compile")
+
+    first = threading.Thread(target=conversion, args=("first", release_first))
+    first.start()
+    assert first_holds.wait(5)
+    waiting_compile = threading.Thread(target=compile_)
+    waiting_compile.start()
+    time.sleep(0.05)  # the compile waits for the slot first ...
+    later = threading.Thread(target=conversion, args=("later",))
+    later.start()
+    deadline = time.monotonic() + 5
+    while slot._conversions_waiting == 0 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    release_first.set()  # ... but the conversion that came after it goes first
+    for thread in (first, waiting_compile, later):
+        thread.join(5)
+    assert order == ["first", "later", "compile"]
+    assert not slot.taken()

@@ -4,6 +4,7 @@ expanded for each target format, and handed to the DOCX, HTML and PDF (Typst) wr
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,17 @@ from .metadata import build_timestamp, cover_facts, page_metadata
 from .package_context import PackageContext
 
 Writer = Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class TwoStageWriter:
+    """A writer in two stages: ``prepare`` (our Python and pandoc) gives the second stage,
+    which a build runs in a lane of its own (the PDF: Typst compiles while pandoc is idle)."""
+
+    prepare: Callable[[], Writer]
+
+    def __call__(self) -> bytes:
+        return self.prepare()()
 
 
 TARGETS = {"docx": "docx", "html": "html", "pdf": "typst"}  # format → target of the blocks
@@ -146,14 +158,16 @@ class DocumentBuilder:
                     ctx.extra.get("media"),
                 )
             elif target == "typst":
-                writers["pdf"] = partial(
-                    self._pdf,
-                    doc,
-                    expanded,
-                    toc_depth,
-                    title,
-                    structurer.images,
-                    ctx.extra.get("media") or {},
+                writers["pdf"] = TwoStageWriter(
+                    partial(
+                        self._pdf,
+                        doc,
+                        expanded,
+                        toc_depth,
+                        title,
+                        structurer.images,
+                        ctx.extra.get("media") or {},
+                    )
                 )
         return writers
 
@@ -194,8 +208,9 @@ class DocumentBuilder:
         title: str,
         images: Mapping[str, Path],
         media: dict[str, bytes],
-    ) -> bytes:
-        from ..writers.pdf import PdfSettings, write_pdf
+    ) -> Writer:
+        """Pandoc's Typst now; the compile when the returned writer runs."""
+        from ..writers.pdf import PdfResult, PdfSettings, prepare_pdf
 
         shared = self.shared
         config = shared.config
@@ -214,24 +229,33 @@ class DocumentBuilder:
             if doc.toc and not memo
             else None,
         )
+        prepared = self._naming(doc, partial(prepare_pdf, blocks, settings, images, media))
+
+        def compile_pdf() -> bytes:
+            result: PdfResult = self._naming(doc, prepared.compile)
+            where = Location(shared.package.display(shared.reference_docx))
+            for warning in result.warnings:  # the same for every document: reported once
+                shared.findings.warn(
+                    "pdf",
+                    warning,
+                    where,
+                    "Lägg typsnittsfilerna i templates/fonts/ eller välj ett annat typsnitt i "
+                    "referensdokumentet.",
+                )
+            return result.pdf
+
+        return compile_pdf
+
+    def _naming(self, doc: DocumentSpec, step: Callable[[], Any]) -> Any:
+        """``step()``; an error without a place (Typst's) names the document."""
         try:
-            result = write_pdf(blocks, settings, images, media)
+            return step()
         except KommunrapportError as error:
             if error.location.file:
                 raise
-            index = config.documents.index(doc)  # Typst failed: name the document
-            where = shared.package.config_location("dokument", index, "id")
+            index = self.shared.config.documents.index(doc)
+            where = self.shared.package.config_location("dokument", index, "id")
             raise KommunrapportError(f"{doc.id}.pdf: {error.message}", where, error.hint) from None
-        where = Location(shared.package.display(shared.reference_docx))
-        for warning in result.warnings:  # the same for every document: reported once
-            shared.findings.warn(
-                "pdf",
-                warning,
-                where,
-                "Lägg typsnittsfilerna i templates/fonts/ eller välj ett annat typsnitt i "
-                "referensdokumentet.",
-            )
-        return result.pdf
 
     def _docx(
         self,

@@ -23,7 +23,7 @@ from ..project.config import DocumentSpec
 from ..project.package import Package
 from ..writers.pandoc import markdown_to_ast
 from ..writers.pandoc_engine import POOL
-from .document_builder import DocumentBuilder
+from .document_builder import DocumentBuilder, TwoStageWriter
 from .document_source import DocumentSource
 from .outputs import DocumentResult
 from .package_checks import PACKAGE_CHECKS
@@ -84,21 +84,34 @@ class PackageBuilder:
 
     def build(self) -> list[DocumentResult]:
         """Every document of the package, as a pipeline in one pool of ``share.writers``
-        threads (each waits on pandoc, which runs as one long-lived process, or on Typst):
-        a document's Markdown is assembled and handed to pandoc to read; while pandoc reads
-        it, the next one is assembled here, and then the first one's AST is structured and
-        expanded and its writers start, so pandoc has work from the start to the end. The
-        results are collected in document order."""
+        threads (each waits on pandoc, which runs as one long-lived process): a document's
+        Markdown is assembled and handed to pandoc to read; while pandoc reads it, the next
+        one is assembled here, and then the first one's AST is structured and expanded and its
+        writers start, so pandoc has work from the start to the end. A PDF's Typst source is
+        made there too; Typst compiles in a lane of its own, one document after the other,
+        only while pandoc has nothing to do (``EnginePool.without_engine``): a compile must not
+        hold a thread that the reading and the other writers need meanwhile. The results are
+        collected in document order."""
         pending: list[tuple[DocumentResult, dict[str, Future[bytes]]]] = []
         self.renderer.start_page_layouts()
         try:
-            with POOL.session(), ThreadPoolExecutor(max_workers=self.share.writers) as pool:
+            with (
+                POOL.session(),
+                ThreadPoolExecutor(max_workers=self.share.writers) as pool,
+                ThreadPoolExecutor(max_workers=1) as pdf_lane,
+            ):
                 read: list[tuple[DocumentSpec, DocumentResult, BlockRegistry, Future[Any]]] = []
 
                 def write_next() -> None:
                     doc, result, registry, ast = read.pop(0)
                     writers = self.renderer.writers(doc, registry, ast.result())
-                    futures = {fmt: pool.submit(w) for fmt, w in writers.items()}
+                    futures: dict[str, Future[bytes]] = {}
+                    for fmt, writer in writers.items():
+                        if isinstance(writer, TwoStageWriter):
+                            first = pool.submit(writer.prepare)
+                            futures[fmt] = pdf_lane.submit(_second_stage, first)
+                        else:
+                            futures[fmt] = pool.submit(writer)
                     pending.append((result, futures))
 
                 for index, doc in enumerate(self.config.documents):
@@ -123,3 +136,8 @@ class PackageBuilder:
         for check in PACKAGE_CHECKS:
             check(self.shared)
         return [result for result, _futures in pending]
+
+
+def _second_stage(first: Future[Callable[[], bytes]]) -> bytes:
+    """A two-stage writer's second stage, once its first is done."""
+    return first.result()()

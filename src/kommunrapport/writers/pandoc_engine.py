@@ -14,11 +14,16 @@ that kills pandoc (heap limit, timeout) ends that engine, and the next conversio
 one. Engines end when the build's ``session`` ends, at exit, or when their stdin closes (the
 parent died).
 
-One helper process at a time beside the build's Python: Kalmar's build holds about 145 MiB in
-its own Python, the engine about 115 MiB and Typst compiling the largest document about
-120 MiB; side by side the three passed 380 MiB. So a Typst compile runs ``without_engine``:
-the idle engine ends first and conversions wait until Typst is done (a new engine starts in
-about 10 ms of CPU).
+One helper process at a time beside the build's Python: Kalmar's build holds about 100 MiB in
+its own Python, the engine about 120 MiB (94 MiB of it pandoc's own code, read from its
+binary) and Typst compiling the largest document about 120 MiB; side by side the three pass
+the 300 MiB a build may use. So a Typst compile runs ``without_engine``: the idle engine ends
+first and conversions wait until Typst is done (a new engine starts in about 10 ms of CPU).
+
+Conversions go first (:class:`HelperSlot`): a compile waits while any conversion is waiting. A
+conversion takes 10-250 ms and a writer thread, or the next document, waits for it; a compile
+takes longer and only its own PDF waits for it. So the build's Python rarely sits idle behind
+a compile.
 """
 
 from __future__ import annotations
@@ -132,6 +137,48 @@ class PandocEngine:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+class HelperSlot:
+    """One helper process at a time; pandoc's conversions before anything else (a Typst
+    compile): ``other()`` waits until no conversion is running or waiting."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._busy = False
+        self._conversions_waiting = 0
+
+    @contextmanager
+    def conversion(self) -> Iterator[None]:
+        with self._changed:
+            self._conversions_waiting += 1
+            try:
+                self._changed.wait_for(lambda: not self._busy)
+            finally:
+                self._conversions_waiting -= 1
+            self._busy = True
+        try:
+            yield
+        finally:
+            self._release()
+
+    @contextmanager
+    def other(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._busy and not self._conversions_waiting)
+            self._busy = True
+        try:
+            yield
+        finally:
+            self._release()
+
+    def taken(self) -> bool:
+        return self._busy
+
+    def _release(self) -> None:
+        with self._changed:
+            self._busy = False
+            self._changed.notify_all()
+
+
 class EnginePool:
     """The engine of this process: started when needed, one conversion at a time. The slot
     that orders the conversions is also what a Typst compile takes (``without_engine``), so at
@@ -141,13 +188,13 @@ class EnginePool:
         self._idle: PandocEngine | None = None
         self._sessions = 0
         self._lock = threading.Lock()  # the idle engine and the session count
-        self._slot = threading.Lock()  # one helper process at a time: see the module's text
+        self._slot = HelperSlot()  # one helper process at a time: see the module's text
 
     @contextmanager
     def engine(
         self, command: list[str], env: dict[str, str], time_limit: float
     ) -> Iterator[PandocEngine]:
-        with self._slot:
+        with self._slot.conversion():
             with self._lock:
                 engine, self._idle = self._idle, None
             if engine is not None and (not engine.alive() or engine.started_as != (command, env)):
@@ -167,9 +214,10 @@ class EnginePool:
 
     @contextmanager
     def without_engine(self) -> Iterator[None]:
-        """For another helper process (Typst's child): the idle engine ends first, and no
-        conversion runs until it is done; the next one starts a new engine."""
-        with self._slot:
+        """For another helper process (Typst's child), once no conversion is running or
+        waiting: the idle engine ends first, and no conversion runs until it is done; the next
+        one starts a new engine."""
+        with self._slot.other():
             self.close_idle()
             yield
 
@@ -198,7 +246,7 @@ class EnginePool:
         self._idle = None
         self._sessions = 0
         self._lock = threading.Lock()
-        self._slot = threading.Lock()
+        self._slot = HelperSlot()
 
 
 POOL = EnginePool()

@@ -120,6 +120,43 @@ def typst_body(blocks: list[Node]) -> str:
     return ast_to_bytes(ast, "typst", {"wrap_text": "none"}).decode("utf-8")
 
 
+@dataclass
+class PreparedPdf:
+    """A document's Typst source and files, ready to compile: pandoc's part is done."""
+
+    main: str
+    fakta: str  # fakta.typ: the document's facts, which the template imports
+    images: Mapping[str, Path]
+    media: Mapping[str, bytes]
+    font_dirs: tuple[Path, ...]
+    timestamp: datetime
+    warnings: list[str]
+
+    def compile(self) -> PdfResult:
+        """Typst lays the pages out and writes the PDF, in a child process, while no pandoc
+        conversion runs (``EnginePool.without_engine``)."""
+        with tempfile.TemporaryDirectory(prefix="kommunrapport-pdf-") as tmp:
+            root = Path(tmp) / "dokument"
+            root.mkdir()
+            (root / "rapport.typ").write_text(template_text(), encoding="utf-8")
+            (root / "fakta.typ").write_text(self.fakta, encoding="utf-8")
+            (root / "main.typ").write_text(self.main, encoding="utf-8")
+            for name, source in self.images.items():
+                _place(root, name).write_bytes(source.read_bytes())
+            for name, data in self.media.items():
+                _place(root, name).write_bytes(data)
+            job = TypstJob(
+                root=str(root),
+                output=str(Path(tmp) / "dokument.pdf"),
+                font_dirs=[str(d) for d in self.font_dirs],
+                standards=list(PDF_STANDARDS),
+                timestamp=int(self.timestamp.replace(tzinfo=UTC).timestamp()),
+            )
+            with POOL.without_engine():  # one helper process at a time: memory
+                pdf, notes = compile_in_child(job)
+        return PdfResult(pdf, self.warnings + notes)
+
+
 def write_pdf(
     blocks: list[Node],
     settings: PdfSettings,
@@ -128,6 +165,16 @@ def write_pdf(
 ) -> PdfResult:
     """The PDF of a document. ``images``: the package's images by the path the AST uses;
     ``media``: generated files (charts as SVG) by their path."""
+    return prepare_pdf(blocks, settings, images, media).compile()
+
+
+def prepare_pdf(
+    blocks: list[Node],
+    settings: PdfSettings,
+    images: Mapping[str, Path],
+    media: Mapping[str, bytes] | None = None,
+) -> PreparedPdf:
+    """The first half of :func:`write_pdf`: the profile, the facts and pandoc's Typst."""
     dirs = font_dirs(settings.template_dirs)
     book = font_book(dirs)
     profile = read_profile(settings.reference_docx, book.families)
@@ -151,26 +198,8 @@ def write_pdf(
     facts = document_facts(settings, profile)
     body = typst_body(with_contents(blocks, settings))
     main = f'#import "rapport.typ": *\n#show: rapport\n\n{body}'
-    with tempfile.TemporaryDirectory(prefix="kommunrapport-pdf-") as tmp:
-        root = Path(tmp) / "dokument"
-        root.mkdir()
-        (root / "rapport.typ").write_text(template_text(), encoding="utf-8")
-        (root / "fakta.typ").write_text(f"#let fakta = {typst_value(facts)}\n", encoding="utf-8")
-        (root / "main.typ").write_text(main, encoding="utf-8")
-        for name, source in images.items():
-            _place(root, name).write_bytes(source.read_bytes())
-        for name, data in (media or {}).items():
-            _place(root, name).write_bytes(data)
-        job = TypstJob(
-            root=str(root),
-            output=str(Path(tmp) / "dokument.pdf"),
-            font_dirs=[str(d) for d in dirs],
-            standards=list(PDF_STANDARDS),
-            timestamp=int(settings.timestamp.replace(tzinfo=UTC).timestamp()),
-        )
-        with POOL.without_engine():  # one helper process at a time: memory
-            pdf, notes = compile_in_child(job)
-    return PdfResult(pdf, warnings + notes)
+    fakta = f"#let fakta = {typst_value(facts)}\n"
+    return PreparedPdf(main, fakta, images, media or {}, dirs, settings.timestamp, warnings)
 
 
 def _place(root: Path, name: str) -> Path:
