@@ -13,6 +13,8 @@ from kommunrapport.project.paths import builtin_templates_dir
 from kommunrapport.writers import pandoc, typst_process
 from kommunrapport.writers.typst_process import TypstJob, compile_in_child
 
+from .hardening_support import small_package
+
 FONTS = str(builtin_templates_dir() / "typst" / "fonts")
 
 
@@ -56,6 +58,72 @@ def test_a_child_that_does_not_finish_in_time_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(typst_process, "TIME_LIMIT", 0.001)
     with pytest.raises(KommunrapportError, match="inte klar på"):
         compile_in_child(_job(tmp_path, "Text\n"))
+
+
+def test_one_typst_child_serves_every_document_and_survives_their_failures(tmp_path):
+    """One server process compiles document after document (Python, typst and the fonts load
+    once); a document with a Typst error or one that hits the memory cap fails alone, and the
+    next document compiles in the same server."""
+    typst_process.SERVER.close()
+    sources = {
+        "first": '#set document(title: "T")\n= Ett\n\nText.\n',
+        "typst_error": "#let x = \n",
+        "memory": "#let x = range(200000000)\nText\n",
+        "last": '#set document(title: "T")\n= Två\n\nText.\n',
+    }
+    jobs = {}
+    for name, source in sources.items():
+        (tmp_path / name).mkdir()
+        jobs[name] = _job(tmp_path / name, source)
+    pdf, _ = compile_in_child(jobs["first"])
+    server = typst_process.SERVER.pid
+    assert pdf.startswith(b"%PDF-") and server is not None
+    with pytest.raises(KommunrapportError, match="PDF:en kunde inte skapas: "):
+        compile_in_child(jobs["typst_error"])
+    with pytest.raises(KommunrapportError, match="Typst avbröts"):
+        compile_in_child(jobs["memory"])
+    pdf, _ = compile_in_child(jobs["last"])
+    assert pdf.startswith(b"%PDF-")
+    assert typst_process.SERVER.pid == server
+
+
+def test_a_build_starts_one_typst_child_for_all_its_pdfs(tmp_path, monkeypatch, capsys):
+    """Both documents of the small package compile in the same server, which ends with the
+    build."""
+    from kommunrapport.cli import main
+    from kommunrapport.writers import pdf
+
+    root = tmp_path / "repo"
+    small_package(root, "ks-2022")
+    servers: list[int | None] = []
+    compile_for_real = typst_process.compile_in_child
+
+    def compile_watched(job: TypstJob) -> tuple[bytes, list[str]]:
+        result = compile_for_real(job)
+        servers.append(typst_process.SERVER.pid)
+        return result
+
+    monkeypatch.setattr(pdf, "compile_in_child", compile_watched)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", "0")
+    assert main(["build", "-q", "--format", "pdf"]) == 0, capsys.readouterr()
+    assert len(list((root / "output" / "ks-2022").glob("*.pdf"))) == len(servers) == 2
+    assert servers[0] is not None and servers == [servers[0]] * 2, servers
+    assert typst_process.SERVER.pid is None  # ended with the build's session
+
+
+def test_a_typst_child_that_times_out_is_replaced(tmp_path, monkeypatch):
+    """The time limit ends the server with its worker; the next compile starts a new one."""
+    typst_process.SERVER.close()
+    for name in ("slow", "next"):
+        (tmp_path / name).mkdir()
+    monkeypatch.setattr(typst_process, "TIME_LIMIT", 0.001)
+    with pytest.raises(KommunrapportError, match="inte klar på"):
+        compile_in_child(_job(tmp_path / "slow", "Text\n"))
+    assert typst_process.SERVER.pid is None
+    monkeypatch.setattr(typst_process, "TIME_LIMIT", 300)
+    pdf, _ = compile_in_child(_job(tmp_path / "next", '#set document(title: "T")\nText\n'))
+    assert pdf.startswith(b"%PDF-")
 
 
 def test_pandoc_that_does_not_finish_in_time_is_stopped(monkeypatch):

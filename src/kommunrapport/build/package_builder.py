@@ -23,6 +23,7 @@ from ..project.config import DocumentSpec
 from ..project.package import Package
 from ..writers.pandoc import markdown_to_ast
 from ..writers.pandoc_engine import POOL
+from ..writers.typst_process import SERVER as TYPST
 from .document_builder import DocumentBuilder, TwoStageWriter
 from .document_source import DocumentSource
 from .outputs import DocumentResult
@@ -97,6 +98,7 @@ class PackageBuilder:
         try:
             with (
                 POOL.session(),
+                TYPST.session(),
                 ThreadPoolExecutor(max_workers=self.share.writers) as pool,
                 ThreadPoolExecutor(max_workers=1) as pdf_lane,
             ):
