@@ -77,3 +77,36 @@ def test_line_metrics_are_remembered(tmp_path: Path) -> None:
     assert answers[0]["lines"] == answers[1]["lines"]
     single, box = answers[1]["lines"]
     assert single > box > 0.5  # Liberation Sans: hhea line 1.149, typographic box 1.111
+
+
+BOOK_PROBE = """
+import json, sys
+from kommunrapport.project.paths import builtin_templates_dir
+from kommunrapport.writers.pdf_fonts import font_book, font_dirs
+book = font_book(font_dirs([builtin_templates_dir()]))
+print(json.dumps({
+    "families": book.families,
+    "regular": {family: str(path) for family, path in book.regular.items()},
+    "typst": "typst" in sys.modules,
+}))
+"""
+
+
+def test_the_font_book_is_remembered_without_importing_typst(tmp_path: Path) -> None:
+    """Typst's family names and each family's regular file, read once: a second build's
+    process has neither typst nor the font folders' contents in it."""
+    env = {**os.environ, "KOMMUNRAPPORT_CACHE": str(tmp_path)}
+    answers = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", BOOK_PROBE], env=env, capture_output=True, check=True
+            ).stdout
+        )
+        for _ in range(2)
+    ]
+    assert answers[0]["typst"] and not answers[1]["typst"]
+    assert answers[0]["families"] == answers[1]["families"]
+    assert answers[0]["regular"] == answers[1]["regular"]
+    assert answers[1]["families"]["liberation sans"] == "Liberation Sans"
+    assert answers[1]["regular"]["Liberation Sans"].endswith("LiberationSans-Regular.ttf")
+    assert "DejaVu Sans" in answers[1]["regular"]

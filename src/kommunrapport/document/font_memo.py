@@ -128,3 +128,22 @@ def remembered_advances(path: str, read: Callable[[], dict[int, float]]) -> dict
 
     stored = _remembered("bredder", key, as_json, valid)
     return {int(code): float(advance) for code, advance in stored.items()}
+
+
+def remembered_font_book(
+    files: list[list[object]], read: Callable[[], dict[str, dict[str, str]]]
+) -> dict[str, dict[str, str]]:
+    """What ``read()`` finds in a set of font folders (Typst's family names, each family's
+    regular file), remembered under Typst's version and ``files``: every file in the folders
+    with its size and mtime, so any change is read again."""
+    key: list[object] = [installed_version("typst"), files]
+
+    def valid(answer: Any) -> bool:
+        value = answer.get("value") if isinstance(answer, dict) else None
+        if not isinstance(value, dict) or set(value) != {"families", "regular"}:
+            return False
+        regular = value["regular"]
+        return isinstance(regular, dict) and all(Path(str(f)).is_file() for f in regular.values())
+
+    book: dict[str, dict[str, str]] = _remembered("typst-typsnitt", key, read, valid)
+    return book
