@@ -132,12 +132,14 @@ def test_pandoc_that_does_not_finish_in_time_is_stopped(monkeypatch):
     from kommunrapport.writers.pandoc_engine import POOL
 
     POOL.close_idle()
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", "0")  # pandoc reads, not the cache
     monkeypatch.setattr(pandoc, "TIME_LIMIT", 0.001)
     with pytest.raises(KommunrapportError, match="pandoc blev inte klar"):
         pandoc.markdown_to_ast("Text\n")
 
 
 def test_pandoc_runs_with_a_heap_limit(monkeypatch):
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", "0")  # pandoc reads, not the cache
     monkeypatch.setattr(pandoc, "HEAP_LIMIT", "-M1m")
     with pytest.raises(KommunrapportError, match="för mycket minne"):
         pandoc.markdown_to_ast("Text med *lite* Markdown.\n" * 20_000)

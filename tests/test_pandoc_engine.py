@@ -30,6 +30,12 @@ PNG = bytes.fromhex(
 )
 
 
+@pytest.fixture(autouse=True)
+def _pandoc_reads_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the engine: no reading comes from the cache of readings."""
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", "0")
+
+
 def _cli(args: list[str], stdin: bytes, cwd: Path) -> bytes:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
     done = subprocess.run(

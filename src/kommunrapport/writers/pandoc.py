@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import subprocess
@@ -12,6 +13,8 @@ from typing import Any
 import orjson
 
 from ..errors import KommunrapportError
+from ..project.code_digest import toolkit_code_digest
+from ..project.user_cache import cache_dir, read_verified, write_verified
 from .pandoc_engine import POOL, EngineFailure
 
 # No automatic ids: structure.py gives headings ASCII ids short enough for Word bookmarks
@@ -107,8 +110,40 @@ def _convert(request: dict[str, Any], payload: bytes) -> bytes:
 
 
 def markdown_to_ast(markdown: str) -> dict[str, Any]:
-    out = _convert({"read": "in", "from": MARKDOWN_FORMAT}, markdown.encode("utf-8"))
+    """pandoc's reading of a document's Markdown. Remembered between builds in the user's
+    cache under the Markdown, the pandoc binary and the toolkit's code (the same input, the
+    same AST): a document whose Markdown did not change since a build before is not read by
+    pandoc again. A damaged entry is not used (``read_verified``)."""
+    source = markdown.encode("utf-8")
+    entry = _read_entry(source)
+    stored = read_verified(entry) if entry is not None else None
+    if stored is not None:
+        try:
+            ast: dict[str, Any] = orjson.loads(stored)
+            return ast
+        except orjson.JSONDecodeError:
+            pass
+    out = _convert({"read": "in", "from": MARKDOWN_FORMAT}, source)
+    if entry is not None:
+        write_verified(entry, out)
     return orjson.loads(out)
+
+
+def _read_entry(source: bytes) -> Path | None:
+    folder = cache_dir("pandoc-ast")
+    if folder is None:
+        return None
+    binary = pandoc_path()
+    try:
+        info = os.stat(binary)
+    except OSError:
+        return None
+    key = hashlib.sha256(b"pandoc-read-1\0")
+    for part in (binary, str(info.st_size), str(info.st_mtime_ns), MARKDOWN_FORMAT):
+        key.update(part.encode("utf-8") + b"\0")
+    key.update(toolkit_code_digest().encode())
+    key.update(hashlib.sha256(source).digest())
+    return folder / f"{key.hexdigest()[:40]}.json"
 
 
 def ast_to_bytes(
