@@ -71,7 +71,7 @@ class PackageBuilder:
     def build_document(self, index: int, doc: DocumentSpec) -> DocumentResult:
         """One document, its writers run at once (``check`` uses this one by one)."""
         result, registry, markdown = self._assemble(index, doc)
-        writers = self.renderer.writers(doc, registry, markdown_to_ast(markdown))
+        writers = self.renderer.writers(doc, registry, markdown_to_ast(markdown, registry.token))
         with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
             futures = {fmt: pool.submit(write) for fmt, write in writers.items()}
         self._collect(result, futures)
@@ -118,7 +118,8 @@ class PackageBuilder:
 
                 for index, doc in enumerate(self.config.documents):
                     result, registry, markdown = self._assemble(index, doc)
-                    read.append((doc, result, registry, pool.submit(markdown_to_ast, markdown)))
+                    reading = pool.submit(markdown_to_ast, markdown, registry.token)
+                    read.append((doc, result, registry, reading))
                     if len(read) > READ_AHEAD:
                         write_next()
                 while read:

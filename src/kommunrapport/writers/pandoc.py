@@ -109,40 +109,51 @@ def _convert(request: dict[str, Any], payload: bytes) -> bytes:
         raise _failure(str(failure)) from None
 
 
-def markdown_to_ast(markdown: str) -> dict[str, Any]:
+def markdown_to_ast(markdown: str, token: str | None = None) -> dict[str, Any]:
     """pandoc's reading of a document's Markdown. Remembered between builds in the user's
     cache under the Markdown, the pandoc binary and the toolkit's code (the same input, the
     same AST): a document whose Markdown did not change since a build before is not read by
-    pandoc again. A damaged entry is not used (``read_verified``)."""
-    source = markdown.encode("utf-8")
-    entry = _read_entry(source)
+    pandoc again. A damaged entry is not used (``read_verified``).
+
+    ``token`` is the document's secret of this build (``BlockRegistry.token``: the ids of its
+    placeholders), which differs in every build. The entry is kept with a mark in its place,
+    which neither the Markdown nor pandoc's reading of it may hold otherwise, and a reading
+    from the cache gets this build's token there."""
+    entry = _read_entry(markdown, token)
     stored = read_verified(entry) if entry is not None else None
-    if stored is not None:
+    if stored is not None and token is not None:
         try:
-            ast: dict[str, Any] = orjson.loads(stored)
+            ast: dict[str, Any] = orjson.loads(stored.replace(_TOKEN_MARK, token.encode()))
             return ast
         except orjson.JSONDecodeError:
             pass
-    out = _convert({"read": "in", "from": MARKDOWN_FORMAT}, source)
-    if entry is not None:
-        write_verified(entry, out)
+    out = _convert({"read": "in", "from": MARKDOWN_FORMAT}, markdown.encode("utf-8"))
+    if entry is not None and token is not None and _TOKEN_MARK not in out:
+        write_verified(entry, out.replace(token.encode(), _TOKEN_MARK))
     return orjson.loads(out)
 
 
-def _read_entry(source: bytes) -> Path | None:
+# In a cached reading, where the document's token was: the JSON escape pandoc writes for a NUL
+# character, which no Markdown of a build holds (sources with control characters are refused).
+# A reading that holds these six characters anyway (a text with a backslash before "u0000") is
+# not kept.
+_TOKEN_MARK = b"\\u0000"
+
+
+def _read_entry(markdown: str, token: str | None) -> Path | None:
     folder = cache_dir("pandoc-ast")
-    if folder is None:
+    if folder is None or token is None or "\0" in markdown or len(token) < 8:
         return None
     binary = pandoc_path()
     try:
         info = os.stat(binary)
     except OSError:
         return None
-    key = hashlib.sha256(b"pandoc-read-1\0")
+    key = hashlib.sha256(b"pandoc-read-2\0")
     for part in (binary, str(info.st_size), str(info.st_mtime_ns), MARKDOWN_FORMAT):
         key.update(part.encode("utf-8") + b"\0")
     key.update(toolkit_code_digest().encode())
-    key.update(hashlib.sha256(source).digest())
+    key.update(hashlib.sha256(markdown.replace(token, "\0").encode("utf-8")).digest())
     return folder / f"{key.hexdigest()[:40]}.json"
 
 
