@@ -112,6 +112,19 @@ def test_a_build_starts_one_typst_child_for_all_its_pdfs(tmp_path, monkeypatch, 
     assert typst_process.SERVER.pid is None  # ended with the build's session
 
 
+def test_the_typst_child_started_early_serves_the_first_compile(tmp_path):
+    """The PDF writer starts the server with the font folders before the first compile; that
+    compile uses it, and starting it again while it runs changes nothing."""
+    typst_process.SERVER.close()
+    typst_process.SERVER.start_soon([FONTS])
+    server = typst_process.SERVER.pid
+    assert server is not None
+    typst_process.SERVER.start_soon([FONTS])
+    pdf, _ = compile_in_child(_job(tmp_path, '#set document(title: "T")\nText\n'))
+    assert pdf.startswith(b"%PDF-")
+    assert typst_process.SERVER.pid == server
+
+
 def test_a_typst_child_that_times_out_is_replaced(tmp_path, monkeypatch):
     """The time limit ends the server with its worker; the next compile starts a new one."""
     typst_process.SERVER.close()

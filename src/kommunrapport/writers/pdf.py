@@ -38,7 +38,7 @@ from .pandoc import ast_to_bytes
 from .pandoc_engine import POOL
 from .pdf_fonts import font_book, font_dirs, line_metrics
 from .pdf_profile import PageProfile, read_profile
-from .typst_process import TypstJob, compile_in_child
+from .typst_process import SERVER, TypstJob, compile_in_child
 
 PDF_STANDARDS: list[PDFStandard] = ["ua-1", "a-2u"]
 TEMPLATE = "typst/rapport.typ"
@@ -176,6 +176,7 @@ def prepare_pdf(
 ) -> PreparedPdf:
     """The first half of :func:`write_pdf`: the profile, the facts and pandoc's Typst."""
     dirs = font_dirs(settings.template_dirs)
+    SERVER.start_soon([str(d) for d in dirs])  # loads while pandoc writes the Typst
     book = font_book(dirs)
     profile = read_profile(settings.reference_docx, book.families)
     regular = book.regular.get(profile.body_font.family)

@@ -12,7 +12,8 @@ the worker's exit status (negative: the signal that ended it, as the memory cap'
 A worker that fails takes nothing with it: the next job gets a fresh worker from the same
 server. The server never compiles itself, so it has no threads to lose in a fork (Typst's
 thread pool starts in each worker), and it keeps no document's memory between jobs.
-The server ends when its standard input closes (the build is done, or died).
+The server ends when its standard input closes (the build is done, or died). Font folders
+given as arguments are read at start, before the first job arrives.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ def serve() -> None:  # pragma: no cover - runs in the child
     import typst
 
     fonts: dict[tuple[str, ...], Any] = {}
+    if len(sys.argv) > 1:
+        fonts[tuple(sys.argv[1:])] = typst.Fonts(
+            include_system_fonts=False, include_embedded_fonts=False, font_paths=sys.argv[1:]
+        )
     for line in sys.stdin.buffer:
         job = json.loads(line)
         dirs = tuple(job["font_dirs"])

@@ -14,6 +14,8 @@ over 100). Jobs go as JSON lines on its standard input (the folder Typst may rea
 folders, the PDF standards, the timestamp, where the PDF and the answer go); it answers each
 with the worker's exit status. The answer file holds the warnings, or Typst's error.
 
+The PDF writer starts the server as soon as it knows the font folders (:meth:`start_soon`),
+so Python, typst and the fonts load while pandoc writes the document's Typst, not after.
 A worker that aborts (the memory cap) leaves the server running; a compile over the time limit
 ends the server and its worker, and the next compile starts a new one. The server ends when the
 build's ``session`` ends, at exit, or when its stdin closes (the parent died).
@@ -86,7 +88,7 @@ class TypstServer:
         """The worker's exit status, its answer (None if it wrote none) and what it wrote on
         standard error."""
         with self._lock:
-            process, folder = self._started()
+            process, folder = self._started(job.font_dirs)
             answer = folder / "answer.json"
             answer.unlink(missing_ok=True)
             errors_before = (folder / "stderr.txt").stat().st_size
@@ -115,14 +117,23 @@ class TypstServer:
             read = json.loads(answer.read_text(encoding="utf-8")) if answer.exists() else None
             return int(status), read, errors.decode("utf-8", "replace")
 
-    def _started(self) -> tuple[subprocess.Popen[bytes], Path]:
+    def start_soon(self, font_dirs: list[str]) -> None:
+        """Start the server now, reading ``font_dirs`` at once, unless it runs or a compile
+        holds it (never waits)."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._started(font_dirs)
+            finally:
+                self._lock.release()
+
+    def _started(self, font_dirs: list[str]) -> tuple[subprocess.Popen[bytes], Path]:
         if self._process is not None and self._process.poll() is not None:
             self._close()  # ended since the last compile
         if self._process is None or self._folder is None:
             self._folder = Path(tempfile.mkdtemp(prefix="kommunrapport-typst-"))
             self._stderr = open(self._folder / "stderr.txt", "w+b")  # noqa: SIM115 (_close)
             self._process = subprocess.Popen(
-                [sys.executable, "-m", typst_child.__name__],
+                [sys.executable, "-m", typst_child.__name__, *font_dirs],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._stderr,
