@@ -126,20 +126,37 @@ def build_command(
 Side = Callable[[], tree.Run]
 
 
+EDITED_SECTION = "arsrapport/03-digitalisering.md"  # in the report, which has a TOC
+
+
 def our_build(
-    scratch: Scratch, formats: tuple[str, ...], first: bool = False, memory: bool = False
+    scratch: Scratch,
+    formats: tuple[str, ...],
+    first: bool = False,
+    memory: bool = False,
+    edited: bool = False,
 ) -> Side:
-    """``kommunrapport build <Kalmar> --format … --force``; warm: the chart and template cache
-    of earlier builds is there; first: an empty cache folder and an empty output folder."""
+    """``kommunrapport build <Kalmar> --format … --force``; warm: the cache of earlier builds
+    is there (charts, compiled templates, workbooks, pandoc's readings, page numbers); first:
+    an empty cache folder and an empty output folder; edited: warm, after a new sentence in
+    one section of the report (a sentence no build has seen: that document is read by pandoc
+    and laid out by LibreOffice again), which is put back after the run."""
     warm_output = scratch.folder / f"ut-{'-'.join(formats)}"
+    section = scratch.package / EDITED_SECTION
 
     def side() -> tree.Run:
         cache = scratch.fresh("cache") if first else scratch.warm_cache
         output = scratch.fresh("ut") if first else warm_output
         command = build_command(scratch.repo, output, formats, [scratch.package_id])
+        original = section.read_bytes()
+        if edited:
+            scratch.counter += 1
+            sentence = f"\n\nMätningen ändrade texten {scratch.counter} gånger ({os.getpid()}).\n"
+            section.write_bytes(original + sentence.encode("utf-8"))
         try:
             return tree.run(command, environment(cache), memory=memory)
         finally:
+            section.write_bytes(original)
             if first:
                 shutil.rmtree(cache, ignore_errors=True)
                 shutil.rmtree(output, ignore_errors=True)
