@@ -11,8 +11,10 @@ each DOCX is then finished by its writer, beside the other writers, not at the e
 
 from __future__ import annotations
 
+import io
 import os
 import shlex
+import zipfile
 
 import pytest
 
@@ -81,3 +83,23 @@ def test_one_libreoffice_lays_out_every_document_of_a_build(built, tmp_path, mon
     assert passes.count(False) == 1 and passes.count(True) == 3, passes  # memo has no TOC
     for path in again.written:
         assert path.read_bytes() == (built(KALMAR) / path.name).read_bytes(), path.name
+
+
+def test_a_damaged_page_number_entry_is_not_used(tmp_path, monkeypatch):
+    """Cached page numbers are checked like every cache entry (SHA-256): a changed entry is
+    laid out again, never printed in a table of contents."""
+    from kommunrapport.project.user_cache import write_verified
+    from kommunrapport.writers import libreoffice_layout
+
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(tmp_path))
+    monkeypatch.setattr(libreoffice_layout, "soffice", lambda: "/usr/bin/soffice")
+    layouts = libreoffice_layout.PageLayouts(1)
+    entry = libreoffice_layout._cache_file("nyckel")
+    assert entry is not None
+    write_verified(entry, b'[["Inledning", 3]]')
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert layouts._known(docx.getvalue, "nyckel") == (True, [("Inledning", 3)], None)
+    entry.write_bytes(entry.read_bytes().replace(b"3]]", b"7]]"))
+    assert layouts._known(docx.getvalue, "nyckel") == (False, None, docx.getvalue())

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from ..project.user_cache import cache_dir, write_quietly
+from ..project.user_cache import cache_dir, read_verified, write_verified
 from .libreoffice_ahead import OfficeAhead
 
 TIMEOUT_SECONDS = 300
@@ -153,11 +153,12 @@ class PageLayouts:
         if self._program is None:
             return True, None, None
         cached = _cache_file(key)
-        if cached is not None and cached.is_file():
+        stored = read_verified(cached) if cached is not None else None
+        if stored is not None:
             try:
-                data = json.loads(cached.read_text())
+                data = json.loads(stored)
                 return True, [(str(title), int(page)) for title, page in data], None
-            except (OSError, ValueError, TypeError):
+            except (ValueError, TypeError):
                 pass
         document = docx()
         if _document_size(document) > MAX_LAYOUT_BYTES:
@@ -197,7 +198,7 @@ class PageLayouts:
                     self._pages[name] = pages
                     cached = _cache_file(key)
                     if pages is not None and cached is not None:
-                        write_quietly(cached, json.dumps(pages, ensure_ascii=False).encode("utf-8"))
+                        write_verified(cached, json.dumps(pages, ensure_ascii=False).encode())
         finally:
             if self._office is not None:
                 self._office.ask_to_end()
