@@ -63,16 +63,21 @@ print(json.dumps({"lines": line_metrics(font), "fontTools": "fontTools" in sys.m
 """
 
 
-def test_line_metrics_are_remembered(tmp_path: Path) -> None:
-    env = {**os.environ, "KOMMUNRAPPORT_CACHE": str(tmp_path)}
-    answers = [
+def _run_twice(probe: str, cache: Path) -> list[dict]:
+    """The probe's JSON answer from two fresh processes sharing one cache folder."""
+    env = {**os.environ, "KOMMUNRAPPORT_CACHE": str(cache)}
+    return [
         json.loads(
             subprocess.run(
-                [sys.executable, "-c", LINES_PROBE], env=env, capture_output=True, check=True
+                [sys.executable, "-c", probe], env=env, capture_output=True, check=True
             ).stdout
         )
         for _ in range(2)
     ]
+
+
+def test_line_metrics_are_remembered(tmp_path: Path) -> None:
+    answers = _run_twice(LINES_PROBE, tmp_path)
     assert answers[0]["fontTools"] and not answers[1]["fontTools"]
     assert answers[0]["lines"] == answers[1]["lines"]
     single, box = answers[1]["lines"]
@@ -95,15 +100,7 @@ print(json.dumps({
 def test_the_font_book_is_remembered_without_importing_typst(tmp_path: Path) -> None:
     """Typst's family names and each family's regular file, read once: a second build's
     process has neither typst nor the font folders' contents in it."""
-    env = {**os.environ, "KOMMUNRAPPORT_CACHE": str(tmp_path)}
-    answers = [
-        json.loads(
-            subprocess.run(
-                [sys.executable, "-c", BOOK_PROBE], env=env, capture_output=True, check=True
-            ).stdout
-        )
-        for _ in range(2)
-    ]
+    answers = _run_twice(BOOK_PROBE, tmp_path)
     assert answers[0]["typst"] and not answers[1]["typst"]
     assert answers[0]["families"] == answers[1]["families"]
     assert answers[0]["regular"] == answers[1]["regular"]
