@@ -21,6 +21,7 @@ from ..document.blocks import BlockRegistry
 from ..errors import Findings
 from ..project.config import DocumentSpec
 from ..project.package import Package
+from ..text.markdown_text import PROVENANCE_IN_MARKDOWN
 from ..writers.pandoc import markdown_to_ast
 from ..writers.pandoc_engine import POOL
 from ..writers.typst_process import SERVER as TYPST
@@ -71,7 +72,9 @@ class PackageBuilder:
     def build_document(self, index: int, doc: DocumentSpec) -> DocumentResult:
         """One document, its writers run at once (``check`` uses this one by one)."""
         result, registry, markdown = self._assemble(index, doc)
-        writers = self.renderer.writers(doc, registry, markdown_to_ast(markdown, registry.token))
+        writers = self.renderer.writers(
+            doc, registry, markdown_to_ast(markdown, (registry.token, PROVENANCE_IN_MARKDOWN))
+        )
         with ThreadPoolExecutor(max_workers=max(1, len(writers))) as pool:
             futures = {fmt: pool.submit(write) for fmt, write in writers.items()}
         self._collect(result, futures)
@@ -118,7 +121,9 @@ class PackageBuilder:
 
                 for index, doc in enumerate(self.config.documents):
                     result, registry, markdown = self._assemble(index, doc)
-                    reading = pool.submit(markdown_to_ast, markdown, registry.token)
+                    reading = pool.submit(
+                        markdown_to_ast, markdown, (registry.token, PROVENANCE_IN_MARKDOWN)
+                    )
                     read.append((doc, result, registry, reading))
                     if len(read) > READ_AHEAD:
                         write_next()

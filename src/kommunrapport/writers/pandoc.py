@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import os
 import subprocess
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -109,51 +110,64 @@ def _convert(request: dict[str, Any], payload: bytes) -> bytes:
         raise _failure(str(failure)) from None
 
 
-def markdown_to_ast(markdown: str, token: str | None = None) -> dict[str, Any]:
+def markdown_to_ast(markdown: str, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
     """pandoc's reading of a document's Markdown. Remembered between builds in the user's
     cache under the Markdown, the pandoc binary and the toolkit's code (the same input, the
     same AST): a document whose Markdown did not change since a build before is not read by
     pandoc again. A damaged entry is not used (``read_verified``).
 
-    ``token`` is the document's secret of this build (``BlockRegistry.token``: the ids of its
-    placeholders), which differs in every build. The entry is kept with a mark in its place,
-    which neither the Markdown nor pandoc's reading of it may hold otherwise, and a reading
-    from the cache gets this build's token there."""
-    entry = _read_entry(markdown, token)
+    ``secrets`` are the names this build chose at random and put in the Markdown, which differ
+    in every build: the document's token (``BlockRegistry.token``, the ids of its
+    placeholders) and the attribute that carries a figure's source
+    (``markdown_text.PROVENANCE_IN_MARKDOWN``). In the key and the entry each is replaced by a
+    mark that neither the Markdown nor pandoc's reading of it may hold otherwise, and a
+    reading from the cache gets this build's names there. Without secrets nothing is kept."""
+    entry = _read_entry(markdown, secrets)
     stored = read_verified(entry) if entry is not None else None
-    if stored is not None and token is not None:
+    if stored is not None:
         try:
-            ast: dict[str, Any] = orjson.loads(stored.replace(_TOKEN_MARK, token.encode()))
+            ast: dict[str, Any] = orjson.loads(_unmask(stored, secrets))
             return ast
         except orjson.JSONDecodeError:
             pass
     out = _convert({"read": "in", "from": MARKDOWN_FORMAT}, markdown.encode("utf-8"))
-    if entry is not None and token is not None and _TOKEN_MARK not in out:
-        write_verified(entry, out.replace(token.encode(), _TOKEN_MARK))
+    if entry is not None and not any(mark in out for mark in _MARKS):
+        write_verified(entry, _mask(out, secrets))
     return orjson.loads(out)
 
 
-# In a cached reading, where the document's token was: the JSON escape pandoc writes for a NUL
-# character, which no Markdown of a build holds (sources with control characters are refused).
-# A reading that holds these six characters anyway (a text with a backslash before "u0000") is
-# not kept.
-_TOKEN_MARK = b"\\u0000"
+# In a cached reading, where the build's secrets were: the JSON escapes pandoc writes for the
+# control characters NUL, SOH …, which no Markdown of a build holds (sources with control
+# characters are refused). A reading that holds one of these texts anyway (a backslash before
+# "u0000") is not kept.
+_MARKS = (b"\\u0000", b"\\u0001")
+_MASKS_IN_MARKDOWN = ("\0", "\1")
 
 
-def _read_entry(markdown: str, token: str | None) -> Path | None:
+def _mask(data: bytes, secrets: Sequence[str]) -> bytes:
+    for secret, mark in zip(secrets, _MARKS, strict=False):
+        data = data.replace(secret.encode(), mark)
+    return data
+
+
+def _unmask(data: bytes, secrets: Sequence[str]) -> bytes:
+    for secret, mark in zip(secrets, _MARKS, strict=False):
+        data = data.replace(mark, secret.encode())
+    return data
+
+
+def _read_entry(markdown: str, secrets: Sequence[str]) -> Path | None:
     folder = cache_dir("pandoc-ast")
-    if folder is None or token is None or "\0" in markdown or len(token) < 8:
+    usable = 0 < len(secrets) <= len(_MARKS) and all(len(secret) >= 8 for secret in secrets)
+    if folder is None or not usable or any(mask in markdown for mask in _MASKS_IN_MARKDOWN):
         return None
-    binary = pandoc_path()
-    try:
-        info = os.stat(binary)
-    except OSError:
+    key = _pandoc_key(b"pandoc-read-4")
+    if key is None:
         return None
-    key = hashlib.sha256(b"pandoc-read-2\0")
-    for part in (binary, str(info.st_size), str(info.st_mtime_ns), MARKDOWN_FORMAT):
-        key.update(part.encode("utf-8") + b"\0")
-    key.update(toolkit_code_digest().encode())
-    key.update(hashlib.sha256(markdown.replace(token, "\0").encode("utf-8")).digest())
+    key.update(MARKDOWN_FORMAT.encode("utf-8") + b"\0")
+    for secret, mask in zip(secrets, _MASKS_IN_MARKDOWN, strict=False):
+        markdown = markdown.replace(secret, mask)
+    key.update(hashlib.sha256(markdown.encode("utf-8")).digest())
     return folder / f"{key.hexdigest()[:40]}.json"
 
 
@@ -172,4 +186,94 @@ def ast_to_bytes(
         "options": options or {},
         "resources": [str(folder) for folder in resources or []],
     }
-    return _convert(request, orjson.dumps(ast))  # UTF-8, as pandoc reads it
+    payload = orjson.dumps(ast)  # UTF-8, as pandoc reads it
+    entry = _write_entry(request, payload, ast)
+    stored = read_verified(entry) if entry is not None else None
+    if stored is not None:
+        return stored
+    out = _convert(request, payload)
+    if entry is not None:
+        write_verified(entry, out)
+    return out
+
+
+def _pandoc_key(kind: bytes) -> Any | None:
+    """A hash of what every conversion depends on besides its input: the pandoc binary, its
+    environment's date and the toolkit's code; None when the binary cannot be found."""
+    binary = pandoc_path()
+    try:
+        info = os.stat(binary)
+    except OSError:
+        return None
+    key = hashlib.sha256(kind + b"\0")
+    date = _environment()["SOURCE_DATE_EPOCH"]
+    for part in (binary, str(info.st_size), str(info.st_mtime_ns), date):
+        key.update(part.encode("utf-8") + b"\0")
+    key.update(toolkit_code_digest().encode())
+    return key
+
+
+def _write_entry(request: dict[str, Any], payload: bytes, ast: dict[str, Any]) -> Path | None:
+    """Where pandoc's writing of ``payload`` is remembered between builds: keyed by the request,
+    the AST's bytes and the bytes of every file the writer reads (the reference DOCX, the
+    images it looks up in the resource folders). None (not remembered) when caching is off or
+    the writer would read something the key cannot hold (an image from the web)."""
+    folder = cache_dir("pandoc-skrivning")
+    if folder is None:
+        return None
+    key = _pandoc_key(b"pandoc-write-1")
+    if key is None:
+        return None
+    if not set(request["options"]) <= _KEYED_OPTIONS:
+        return None  # an option that may read a file the key does not know
+    # files by their bytes, not their paths (the build's charts are in a temporary folder)
+    options = {
+        name: _file_digest(Path(value)).hex() if name in _FILE_OPTIONS else value
+        for name, value in request["options"].items()
+    }
+    shape = {"to": request["to"], "options": options, "resources": len(request["resources"])}
+    key.update(orjson.dumps(shape, option=orjson.OPT_SORT_KEYS) + b"\0")
+    key.update(hashlib.sha256(payload).digest())
+    if request["resources"]:
+        for source in _image_sources(ast):
+            if "://" in source or source.startswith("data:"):
+                return None
+            found = [
+                (index, Path(place) / source)
+                for index, place in enumerate(request["resources"])
+                if (Path(place) / source).is_file()
+            ][:1]
+            key.update(b"image\0" + source.encode() + b"\0")
+            for index, path in found:  # the first folder that has it, as the engine looks
+                key.update(str(index).encode() + b"\0" + _file_digest(path))
+    return folder / f"{key.hexdigest()[:40]}.bin"
+
+
+# The writer options whose values are the whole of what they mean, and those naming a file.
+_FILE_OPTIONS = {"reference_doc"}
+_KEYED_OPTIONS = {"wrap_text", "section_divs", "columns", "toc_depth", *_FILE_OPTIONS}
+
+
+def _file_digest(path: Path) -> bytes:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b"unreadable"
+
+
+def _image_sources(ast: dict[str, Any]) -> list[str]:
+    """The ``src`` of every Image in ``ast``, in order, once each."""
+    found: dict[str, None] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                found.setdefault(str(node["c"][2][0]), None)
+            else:
+                visit(node.get("c"))
+        elif isinstance(node, list):
+            for child in node:
+                visit(child)
+
+    visit(ast.get("blocks"))
+    return list(found)
