@@ -4,6 +4,9 @@ of 2.1 GB aborted the whole build), and pandoc runs with a heap limit and a time
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -175,3 +178,64 @@ def test_libreoffice_does_not_lay_out_a_huge_document(monkeypatch):
         archive.writestr("word/document.xml", " " * (libreoffice_layout.MAX_LAYOUT_BYTES + 1))
     assert libreoffice_layout.heading_pages(out.getvalue()) is None
     assert not started, "LibreOffice started"
+
+
+HEAVY = '#set document(title: "T")\n' + "#for i in range(6000) [Ord #i, ]\n"
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with suppress(OSError):
+            found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+def test_two_compiles_run_in_two_workers_at_once(tmp_path):
+    """The build's two PDF lanes compile side by side in the one server: two workers at the
+    same time, each PDF its own."""
+    typst_process.SERVER.close()
+    typst_process.SERVER.start_soon([FONTS])
+    server = typst_process.SERVER.pid
+    assert server is not None
+    jobs = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        jobs.append(_job(tmp_path / name, HEAVY.replace("Ord", f"Ord {name}")))
+    most = 0
+    with ThreadPoolExecutor(max_workers=2) as lanes:
+        results = [lanes.submit(compile_in_child, job) for job in jobs]
+        while not all(result.done() for result in results):
+            most = max(most, len(_children(server)))
+            time.sleep(0.002)
+    pdfs = [result.result()[0] for result in results]
+    assert most == 2
+    assert pdfs[0].startswith(b"%PDF-") and pdfs[0] != pdfs[1]
+    assert typst_process.SERVER.pid == server
+
+
+def test_a_compile_that_times_out_does_not_take_the_other_one_with_it(tmp_path, monkeypatch):
+    """A time limit ends the server and every worker in it; the compile whose time ran out is an
+    error, the other one compiles again in a new server."""
+    typst_process.SERVER.close()
+    for name in ("slow", "other"):
+        (tmp_path / name).mkdir()
+    limits = {"slow": 0.05, "other": 300.0}
+    compile_for_real = typst_process.TypstServer.compile
+
+    asked: list[str] = []
+
+    def limited(self, job, _limit):
+        asked.append(Path(job.root).parent.name)
+        return compile_for_real(self, job, limits[asked[-1]])
+
+    monkeypatch.setattr(typst_process.TypstServer, "compile", limited)
+    with ThreadPoolExecutor(max_workers=2) as lanes:
+        other = lanes.submit(compile_in_child, _job(tmp_path / "other", HEAVY))
+        slow = lanes.submit(compile_in_child, _job(tmp_path / "slow", HEAVY))
+        with pytest.raises(KommunrapportError, match="inte klar på"):
+            slow.result()
+        pdf, _ = other.result()
+    assert pdf.startswith(b"%PDF-")
+    assert sorted(asked) == ["other", "other", "slow"]  # the other one, twice

@@ -204,3 +204,43 @@ def test_conversions_go_before_a_waiting_compile():
         thread.join(5)
     assert order == ["first", "later", "compile"]
     assert not slot.taken()
+
+
+def test_compiles_run_side_by_side_but_never_beside_a_conversion():
+    """Two compiles hold the slot at once (the build's PDF lanes); a conversion that comes
+    meanwhile waits until both are done."""
+    import threading
+    import time
+
+    from kommunrapport.writers.pandoc_engine import HelperSlot
+
+    slot = HelperSlot()
+    both_in = threading.Barrier(3, timeout=5)
+    release = threading.Event()
+    order: list[str] = []
+
+    def compile_(name: str) -> None:
+        with slot.other():
+            order.append(f"{name} in")
+            both_in.wait()
+            release.wait(5)
+            order.append(f"{name} out")
+
+    def conversion() -> None:
+        with slot.conversion():
+            order.append("conversion")
+
+    compiles = [threading.Thread(target=compile_, args=(n,)) for n in ("a", "b")]
+    for thread in compiles:
+        thread.start()
+    both_in.wait()  # fails after 5 s if the second compile waited for the first
+    converting = threading.Thread(target=conversion)
+    converting.start()
+    deadline = time.monotonic() + 5
+    while slot._conversions_waiting == 0 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    release.set()
+    for thread in (*compiles, converting):
+        thread.join(5)
+    assert order.index("conversion") > max(order.index("a out"), order.index("b out"))
+    assert not slot.taken()

@@ -34,6 +34,11 @@ from .scheduler import Share, available_cores
 
 Progress = Callable[[str], None]
 READ_AHEAD = 1  # documents assembled and read before the first waiting one is written
+# Typst compiles at a time, at most (and never more than the package's share of the cores).
+# Measured for Kalmar, all formats with a warm cache: 192 MiB for the whole process tree with
+# one lane, 244 MiB with two (pandoc's engine never runs beside them: without_engine); a third
+# worker would bring it near the 300 MiB a build may use, on two cores for no gain.
+PDF_LANES = 2
 
 
 class PackageBuilder:
@@ -92,9 +97,10 @@ class PackageBuilder:
         Markdown is assembled and handed to pandoc to read; while pandoc reads it, the next
         one is assembled here, and then the first one's AST is structured and expanded and its
         writers start, so pandoc has work from the start to the end. A PDF's Typst source is
-        made there too; Typst compiles in a lane of its own, one document after the other,
-        only while pandoc has nothing to do (``EnginePool.without_engine``): a compile must not
-        hold a thread that the reading and the other writers need meanwhile. The results are
+        made there too; Typst compiles in lanes of their own (``PDF_LANES``, at most the
+        package's share of the cores), only while pandoc has nothing to do
+        (``EnginePool.without_engine``): a compile must not hold a thread that the reading and
+        the other writers need meanwhile. The results are
         collected in document order."""
         pending: list[tuple[DocumentResult, dict[str, Future[bytes]]]] = []
         self.renderer.start_page_layouts()
@@ -103,7 +109,7 @@ class PackageBuilder:
                 POOL.session(),
                 TYPST.session(),
                 ThreadPoolExecutor(max_workers=self.share.writers) as pool,
-                ThreadPoolExecutor(max_workers=1) as pdf_lane,
+                ThreadPoolExecutor(max_workers=min(PDF_LANES, self.share.writers)) as pdf_lane,
             ):
                 read: list[tuple[DocumentSpec, DocumentResult, BlockRegistry, Future[Any]]] = []
 

@@ -14,11 +14,13 @@ that kills pandoc (heap limit, timeout) ends that engine, and the next conversio
 one. Engines end when the build's ``session`` ends, at exit, or when their stdin closes (the
 parent died).
 
-One helper process at a time beside the build's Python: Kalmar's build holds about 100 MiB in
-its own Python, the engine about 120 MiB (94 MiB of it pandoc's own code, read from its
-binary) and Typst compiling the largest document about 120 MiB; side by side the three pass
-the 300 MiB a build may use. So a Typst compile runs ``without_engine``: the idle engine ends
-first and conversions wait until Typst is done (a new engine starts in about 10 ms of CPU).
+pandoc's engine or Typst, never both, beside the build's Python: Kalmar's build holds about
+90 MiB in its own Python, the engine about 120 MiB (94 MiB of it pandoc's own code, read from
+its binary), and Typst's server with a worker compiling the largest document about 100 MiB
+(two workers side by side, the build's PDF lanes, about 155 MiB); the engine beside Typst would
+pass the 300 MiB a build may use. So Typst compiles run ``without_engine``: the idle engine ends
+first and conversions wait until the compiles are done (a new engine starts in about 10 ms of
+CPU).
 
 Conversions go first (:class:`HelperSlot`): a compile waits while any conversion is waiting. A
 conversion takes 10-250 ms and a writer thread, or the next document, waits for it; a compile
@@ -138,12 +140,14 @@ class PandocEngine:
 
 
 class HelperSlot:
-    """One helper process at a time; pandoc's conversions before anything else (a Typst
-    compile): ``other()`` waits until no conversion is running or waiting."""
+    """Either pandoc's engine or Typst's compiles, never both; pandoc's conversions first: a
+    compile (``other()``) waits until no conversion is running or waiting, and several
+    compiles may run at once (the build asks for at most as many as it has PDF lanes)."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._busy = False
+        self._converting = False
+        self._others = 0
         self._conversions_waiting = 0
 
     @contextmanager
@@ -151,32 +155,31 @@ class HelperSlot:
         with self._changed:
             self._conversions_waiting += 1
             try:
-                self._changed.wait_for(lambda: not self._busy)
+                self._changed.wait_for(lambda: not self._converting and not self._others)
             finally:
                 self._conversions_waiting -= 1
-            self._busy = True
+            self._converting = True
         try:
             yield
         finally:
-            self._release()
+            with self._changed:
+                self._converting = False
+                self._changed.notify_all()
 
     @contextmanager
     def other(self) -> Iterator[None]:
         with self._changed:
-            self._changed.wait_for(lambda: not self._busy and not self._conversions_waiting)
-            self._busy = True
+            self._changed.wait_for(lambda: not self._converting and not self._conversions_waiting)
+            self._others += 1
         try:
             yield
         finally:
-            self._release()
+            with self._changed:
+                self._others -= 1
+                self._changed.notify_all()
 
     def taken(self) -> bool:
-        return self._busy
-
-    def _release(self) -> None:
-        with self._changed:
-            self._busy = False
-            self._changed.notify_all()
+        return self._converting or self._others > 0
 
 
 class EnginePool:
