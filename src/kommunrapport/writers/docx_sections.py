@@ -25,8 +25,24 @@ def landscape_sections(doc: DocxDocument, kept: tuple[str, ...] = ()) -> None:
     _landscape_header_footer(doc)
 
 
+_W_P, _W_T = qn("w:p"), qn("w:t")
+
+
 def _marker_text(paragraph) -> str:
-    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+    return "".join(t.text or "" for t in paragraph.iter(_W_T))
+
+
+def _with_marker_text(body) -> list:
+    """The paragraphs with a text holding the marker, in order: the marker is written as one
+    run (``document.table_docx``), so only these few of a report's thousands of paragraphs
+    (most in table cells) need their text joined."""
+    found: dict[object, None] = {}
+    for text in body.iter(_W_T):
+        if text.text and LANDSCAPE_MARKER in text.text:
+            paragraph = next(text.iterancestors(_W_P), None)
+            if paragraph is not None:
+                found.setdefault(paragraph, None)
+    return list(found)
 
 
 def _caption(table) -> str:
@@ -75,11 +91,7 @@ def _turn_pages(doc: DocxDocument) -> None:
     ``_landscape_header_footer``) and keeps the page numbering (it continues).
     """
     body = doc.element.body
-    markers = [
-        p
-        for p in body.iter(qn("w:p"))
-        if "".join(t.text or "" for t in p.iter(qn("w:t"))).startswith(LANDSCAPE_MARKER)
-    ]
+    markers = [p for p in _with_marker_text(body) if _marker_text(p).startswith(LANDSCAPE_MARKER)]
     if not markers:
         return
     final = body.find(qn("w:sectPr"))

@@ -28,16 +28,33 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().casefold()
 
 
+_W_P, _W_PPR, _W_PSTYLE, _W_VAL = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+_W_R, _W_T, _W_TAB, _W_INSTR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:instrText")
+_W_FLDCHAR, _W_FLDCHARTYPE = qn("w:fldChar"), qn("w:fldCharType")
+_TOC_STYLE = re.compile(r"TOC\d")
+_HEADING_STYLE = re.compile(r"Heading(\d)")
+_PARAGRAPH_STYLE = f"{_W_PPR}/{_W_PSTYLE}"
+
+
 def toc_links(doc: DocxDocument) -> list[TocLink]:
+    """The entries of the table of contents, in order. Only paragraphs with a TOC style are
+    looked at (found by their style element: a report has thousands of paragraphs in its
+    table cells, and a TOC a few dozen)."""
     links = []
-    for paragraph in doc.element.body.iter(qn("w:p")):
-        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        if style is None or not re.fullmatch(r"TOC\d", style.get(qn("w:val"), "")):
+    for style in doc.element.body.iter(_W_PSTYLE):
+        properties = style.getparent()
+        paragraph = properties.getparent() if properties is not None else None
+        if (
+            paragraph is None
+            or properties.tag != _W_PPR
+            or paragraph.tag != _W_P
+            or not _TOC_STYLE.fullmatch(style.get(_W_VAL, ""))
+        ):
             continue
-        runs = list(paragraph.iter(qn("w:r")))
+        runs = list(paragraph.iter(_W_R))
         texts: list[str] = []
         for index, run in enumerate(runs):
-            instruction = run.find(qn("w:instrText"))
+            instruction = run.find(_W_INSTR)
             if instruction is not None and (instruction.text or "").strip().startswith("PAGEREF"):
                 anchor = (instruction.text or "").split()[1]
                 result = _result_text(runs[index + 1 :])
@@ -45,9 +62,9 @@ def toc_links(doc: DocxDocument) -> list[TocLink]:
                     links.append(TocLink(anchor, " ".join(texts), result))
                 break
             for node in run:
-                if node.tag == qn("w:t"):
+                if node.tag == _W_T:
                     texts.append(node.text or "")
-                elif node.tag == qn("w:tab"):
+                elif node.tag == _W_TAB:
                     texts.append(" ")
     return links
 
@@ -56,12 +73,12 @@ def _result_text(runs: list[object]) -> object | None:
     """The <w:t> after the field's "separate" mark."""
     separated = False
     for run in runs:
-        mark = run.find(qn("w:fldChar"))  # type: ignore[attr-defined]
-        if mark is not None and mark.get(qn("w:fldCharType")) == "separate":
+        mark = run.find(_W_FLDCHAR)  # type: ignore[attr-defined]
+        if mark is not None and mark.get(_W_FLDCHARTYPE) == "separate":
             separated = True
             continue
         if separated:
-            return run.find(qn("w:t"))  # type: ignore[attr-defined]
+            return run.find(_W_T)  # type: ignore[attr-defined]
     return None
 
 
@@ -95,14 +112,12 @@ def unlist_other_headings(doc: DocxDocument) -> None:
     found = re.search(r'\\o "1-(\d)"', instruction)
     depth = int(found.group(1)) if found else 3
     position = 0
-    for paragraph in doc.element.body.iterchildren(qn("w:p")):
-        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        level = (
-            re.fullmatch(r"Heading(\d)", style.get(qn("w:val"), "")) if style is not None else None
-        )
+    for paragraph in doc.element.body.iterchildren(_W_P):
+        style = paragraph.find(_PARAGRAPH_STYLE)
+        level = _HEADING_STYLE.fullmatch(style.get(_W_VAL, "")) if style is not None else None
         if level is None or int(level.group(1)) > depth:
             continue
-        text = _normal("".join(t.text or "" for t in paragraph.iter(qn("w:t"))))
+        text = _normal("".join(t.text or "" for t in paragraph.iter(_W_T)))
         if position < len(listed) and text == listed[position]:
             position += 1
             continue
