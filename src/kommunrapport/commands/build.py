@@ -224,4 +224,7 @@ def run(args: argparse.Namespace) -> int:
         f"Klart: {written_total} filer skrivna, {warnings} varningar, {failures} paket med fel "
         f"({seconds:.1f} s)."
     )
+    from ..project.user_cache import prune
+
+    prune()  # entries no build has used for a month, at most once a day
     return 1 if failures else 0
