@@ -28,8 +28,6 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import pypdfium2 as pdfium
-
 from ..project.user_cache import cache_dir, read_verified, write_verified
 from .libreoffice_ahead import OfficeAhead
 
@@ -249,6 +247,8 @@ def _document_size(docx: bytes) -> int:
 def _outline_pages(pdf_path: Path) -> Pages | None:
     if not pdf_path.is_file():
         return None
+    import pypdfium2 as pdfium  # only when LibreOffice laid a document out (not cached)
+
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
         pages = []
