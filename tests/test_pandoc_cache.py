@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,20 +35,28 @@ def _read(text: str = TEXT, secrets: tuple[str, str] = FIRST) -> dict[str, Any]:
     return pandoc.markdown_to_ast(text.format(token=token, source=source), secrets)
 
 
-@pytest.fixture
-def readings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    """The Markdown pandoc was asked to read, with the cache in a folder of this test."""
+def _asked_of_pandoc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, what: Callable[..., Any]
+) -> list[Any]:
+    """``what(request, payload)`` of every conversion of ``kind`` ("read" or "write") pandoc
+    was asked for, with the cache in a folder of this test."""
     monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(tmp_path / "cache"))
-    asked: list[bytes] = []
+    asked: list[Any] = []
     convert = pandoc._convert
 
     def counted(request: dict[str, Any], payload: bytes) -> bytes:
-        if "read" in request:
-            asked.append(payload)
+        if kind in request:
+            asked.append(what(request, payload))
         return convert(request, payload)
 
     monkeypatch.setattr(pandoc, "_convert", counted)
     return asked
+
+
+@pytest.fixture
+def readings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The Markdown pandoc was asked to read."""
+    return _asked_of_pandoc(tmp_path, monkeypatch, "read", lambda _request, payload: payload)
 
 
 def test_the_same_markdown_is_read_once(readings, monkeypatch):
@@ -125,18 +134,8 @@ PNG_RED = bytes.fromhex(
 
 @pytest.fixture
 def writings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The formats pandoc was asked to write, with the cache in a folder of this test."""
-    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(tmp_path / "cache"))
-    asked: list[str] = []
-    convert = pandoc._convert
-
-    def counted(request: dict[str, Any], payload: bytes) -> bytes:
-        if "write" in request:
-            asked.append(request["to"])
-        return convert(request, payload)
-
-    monkeypatch.setattr(pandoc, "_convert", counted)
-    return asked
+    """The formats pandoc was asked to write."""
+    return _asked_of_pandoc(tmp_path, monkeypatch, "write", lambda request, _payload: request["to"])
 
 
 def _media(folder: Path, image: bytes = PNG_RED) -> Path:
