@@ -120,7 +120,9 @@ def _fork_worker(typst: Any, job: dict[str, Any], fonts: Any) -> int:  # pragma:
 
             signal.set_wakeup_fd(-1)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            # the worker's output goes to its own file: standard output is the server's answers
             errors = os.open(job["errors"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(errors, 1)
             os.dup2(errors, 2)
             run_job(typst, job, fonts)
             status = 0
