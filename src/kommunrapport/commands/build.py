@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from ..build.cache import unchanged_build
 from ..build.scheduler import Scheduler, Share, available_cores
@@ -125,7 +128,7 @@ def _build_one(
     cached = unchanged_build(job.package_dir, job.output, job.formats) if job.use_cache else None
     if cached is not None:
         return _report_unchanged(cached.findings, len(cached.files), job, outcome, emit, say)
-    from ..build.pipeline import build_package  # the whole pipeline: imported only when needed
+    build_package = _pipeline().build_package  # the whole pipeline: imported only when needed
 
     try:
         result = build_package(
@@ -151,6 +154,27 @@ def _build_one(
     for path in result.written:
         say(f"  skrev {display_path(path, job.root)}")
     return outcome
+
+
+def _pipeline() -> ModuleType:
+    """``build.pipeline``, imported the first time with Python's garbage collector paused, and
+    its objects then frozen (``gc.freeze``). Importing it makes some 50,000 objects that the
+    collector tracks, none of them garbage; it would walk them again and again while they are
+    made, and in every full collection of the build after. Kalmar's warm DOCX + HTML build:
+    1.24 s without this, 1.01 s with it (6 paired runs), the same peak memory. Only the first
+    import pauses and freezes: a process that builds again (``serve``) would otherwise freeze
+    its last build's garbage."""
+    name = "kommunrapport.build.pipeline"
+    if name not in sys.modules:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            importlib.import_module(name)
+        finally:
+            gc.freeze()
+            if enabled:
+                gc.enable()
+    return sys.modules[name]
 
 
 def _report_failure(
