@@ -27,6 +27,7 @@ def _entry(kind: str, name: str, age_days: float, size: int = 10) -> Path:
     folder = cache_dir(kind)
     assert folder is not None
     path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     write_verified(path, b"x" * size)
     used = time.time() - age_days * DAY
     os.utime(path, (used, used))
@@ -42,6 +43,14 @@ def test_entries_unused_for_a_month_go_and_a_read_keeps_one(cache):
     assert not old.exists() and read_again.exists() and fresh.exists()
 
 
+def test_compiled_templates_of_an_old_toolkit_version_go_with_their_folder(cache):
+    """Compiled templates are kept in a folder per version of the toolkit's code."""
+    old = _entry("mallar", "0123456789abcdef/sektion.kbc", 40)
+    current = _entry("mallar", "fedcba9876543210/sektion.kbc", 1)
+    assert prune() == 1
+    assert not old.parent.exists() and current.exists()
+
+
 def test_files_that_are_not_ours_stay(cache):
     """KOMMUNRAPPORT_CACHE may name a folder that holds other things."""
     _entry("mallar", "var.bin", 40)
@@ -55,8 +64,11 @@ def test_files_that_are_not_ours_stay(cache):
 
 
 def test_the_least_recently_used_go_until_the_cache_fits(cache, monkeypatch):
-    monkeypatch.setattr(user_cache, "MAX_BYTES", 3 * 1000 + 200)
+    """Sizes on disk (whole blocks): what the cache takes from the user's disk."""
     paths = [_entry("sidnummer", f"{age}.json", age, size=1000) for age in (5, 4, 3, 2, 1)]
+    info = paths[0].stat()
+    on_disk = getattr(info, "st_blocks", 0) * 512 or info.st_size
+    monkeypatch.setattr(user_cache, "MAX_BYTES", 3 * on_disk + 200)
     assert prune() == 2
     assert [path.exists() for path in paths] == [False, False, True, True, True]
 

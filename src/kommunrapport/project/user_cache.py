@@ -123,6 +123,8 @@ def prune(now: float | None = None) -> int:
             continue
         size -= length
         removed += 1
+    if removed:
+        _remove_empty_folders(root)
     write_quietly(stamp, b"")
     with suppress(OSError):
         os.utime(stamp, (now, now))
@@ -130,21 +132,30 @@ def prune(now: float | None = None) -> int:
 
 
 def _entries(root: Path) -> list[tuple[float, int, Path]]:
-    """(last use, size, path) of every file in the folders of :data:`KINDS`."""
+    """(last use, size, path) of every file in the folders of :data:`KINDS` and the folders
+    below them (compiled templates are kept per version of the toolkit), links not followed."""
     found = []
     for kind in KINDS:
-        try:
-            paths = list((root / kind).iterdir())
-        except OSError:
-            continue
-        for path in paths:
-            try:
-                info = path.lstat()
-            except OSError:
-                continue
-            if stat.S_ISREG(info.st_mode):
-                found.append((info.st_mtime, info.st_size, path))
+        for folder, _dirs, names in os.walk(root / kind):
+            for name in names:
+                path = Path(folder) / name
+                try:
+                    info = path.lstat()
+                except OSError:
+                    continue
+                if stat.S_ISREG(info.st_mode):  # its size on disk, in whole blocks
+                    size = getattr(info, "st_blocks", 0) * 512 or info.st_size
+                    found.append((info.st_mtime, size, path))
     return found
+
+
+def _remove_empty_folders(root: Path) -> None:
+    """The folders below a kind's folder that pruning left empty (a toolkit version's templates)."""
+    for kind in KINDS:
+        for folder, _dirs, _names in os.walk(root / kind, topdown=False):
+            if Path(folder) != root / kind:
+                with suppress(OSError):
+                    os.rmdir(folder)  # only an empty folder goes
 
 
 def _is_ours(path: Path) -> bool:
