@@ -244,3 +244,20 @@ def test_compiles_run_side_by_side_but_never_beside_a_conversion():
         thread.join(5)
     assert order.index("conversion") > max(order.index("a out"), order.index("b out"))
     assert not slot.taken()
+
+
+def test_a_helper_lives_until_the_last_of_its_sessions_ends():
+    """Two builds in one process (``serve``) share pandoc's engine and Typst's server: the one
+    that ends first leaves it to the other."""
+    from kommunrapport.writers.helper_sessions import HelperSessions
+
+    closed: list[int] = []
+    sessions = HelperSessions(lambda: closed.append(1))
+    with sessions.session():
+        with sessions.session():
+            pass
+        assert closed == []
+    assert closed == [1]
+    with sessions.session():
+        pass
+    assert closed == [1, 1]

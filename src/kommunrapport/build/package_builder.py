@@ -100,8 +100,7 @@ class PackageBuilder:
         made there too; Typst compiles in lanes of their own (``PDF_LANES``, at most the
         package's share of the cores), only while pandoc has nothing to do
         (``EnginePool.without_engine``): a compile must not hold a thread that the reading and
-        the other writers need meanwhile. The results are
-        collected in document order."""
+        the other writers need meanwhile. The results are collected in document order."""
         pending: list[tuple[DocumentResult, dict[str, Future[bytes]]]] = []
         self.renderer.start_page_layouts()
         try:

@@ -38,13 +38,14 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from ..errors import KommunrapportError
+from .helper_sessions import HelperSessions
 
 SERVER_SCRIPT = Path(__file__).with_name("pandoc_server.lua")
 
@@ -184,14 +185,14 @@ class HelperSlot:
 
 class EnginePool:
     """The engine of this process: started when needed, one conversion at a time. The slot
-    that orders the conversions is also what a Typst compile takes (``without_engine``), so at
-    most one helper process runs beside the build's Python."""
+    that orders the conversions is also what Typst's compiles take (``without_engine``), so
+    pandoc and Typst never run side by side beside the build's Python."""
 
     def __init__(self) -> None:
         self._idle: PandocEngine | None = None
-        self._sessions = 0
-        self._lock = threading.Lock()  # the idle engine and the session count
-        self._slot = HelperSlot()  # one helper process at a time: see the module's text
+        self._sessions = HelperSessions(self.close_idle)
+        self._lock = threading.Lock()  # the idle engine
+        self._slot = HelperSlot()  # pandoc or Typst, never both: see the module's text
 
     @contextmanager
     def engine(
@@ -224,19 +225,9 @@ class EnginePool:
             self.close_idle()
             yield
 
-    @contextmanager
-    def session(self) -> Iterator[None]:
+    def session(self) -> AbstractContextManager[None]:
         """An engine started inside lives until the last session ends (one build)."""
-        with self._lock:
-            self._sessions += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._sessions -= 1
-                done = self._sessions == 0
-            if done:
-                self.close_idle()
+        return self._sessions.session()
 
     def close_idle(self) -> None:
         with self._lock:
@@ -247,7 +238,7 @@ class EnginePool:
     def forget(self) -> None:
         """In a forked child: the parent's engine is not ours to use or close."""
         self._idle = None
-        self._sessions = 0
+        self._sessions = HelperSessions(self.close_idle)
         self._lock = threading.Lock()
         self._slot = HelperSlot()
 

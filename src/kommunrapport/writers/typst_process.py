@@ -36,14 +36,14 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import KommunrapportError
 from . import typst_child
+from .helper_sessions import HelperSessions
 from .typst_child import MEMORY_LIMIT
 
 __all__ = ["MEMORY_LIMIT", "SERVER", "TIME_LIMIT", "TypstJob", "compile_in_child"]
@@ -79,7 +79,7 @@ class _Running:
     def __init__(self, process: subprocess.Popen[bytes], folder: Path):
         self.process = process
         self.folder = folder
-        self.answers: dict[str, int | None] = {}  # job id → exit status (None: server ended)
+        self.answers: dict[str, int] = {}  # job id → the worker's exit status
         self.changed = threading.Condition()
         self.ended = False
         self.reader = threading.Thread(target=self._read, name="typst-svar", daemon=True)
@@ -89,8 +89,8 @@ class _Running:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             job_id, _, status = line.decode("ascii", "replace").strip().partition(" ")
-            with self.changed:
-                self.answers[job_id] = int(status) if status.lstrip("-").isdigit() else None
+            with self.changed:  # an answer that is no status: the worker failed, no more known
+                self.answers[job_id] = int(status) if status.lstrip("-").isdigit() else 1
                 self.changed.notify_all()
         with self.changed:  # the server ended: every compile still waiting has lost its worker
             self.ended = True
@@ -110,8 +110,8 @@ class TypstServer:
     def __init__(self) -> None:
         self._running: _Running | None = None
         self._stderr: Any = None
-        self._lock = threading.Lock()  # the server process, its stdin and the session count
-        self._sessions = 0
+        self._lock = threading.Lock()  # the server process and its stdin
+        self._sessions = HelperSessions(self.close)
         self._jobs = itertools.count(1)
 
     @property
@@ -175,18 +175,9 @@ class TypstServer:
             self._running = _Running(process, folder)
         return self._running
 
-    @contextmanager
-    def session(self) -> Iterator[None]:
+    def session(self) -> AbstractContextManager[None]:
         """A server started inside lives until the last session ends (one build)."""
-        with self._lock:
-            self._sessions += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._sessions -= 1
-                if self._sessions == 0:
-                    self._close()
+        return self._sessions.session()
 
     def close(self) -> None:
         with self._lock:
@@ -220,11 +211,11 @@ class TypstServer:
         self._running = None
         self._stderr = None
         self._lock = threading.Lock()
-        self._sessions = 0
+        self._sessions = HelperSessions(self.close)
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
-    """The server and its worker (its own process group; Windows has no groups and no fork)."""
+    """The server and its workers (its own process group; Windows has no groups and no fork)."""
     with suppress(OSError):
         if hasattr(os, "killpg"):
             os.killpg(process.pid, signal.SIGKILL)
