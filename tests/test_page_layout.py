@@ -103,3 +103,61 @@ def test_a_damaged_page_number_entry_is_not_used(tmp_path, monkeypatch):
     assert layouts._known(docx.getvalue, "nyckel") == (True, [("Inledning", 3)], None)
     entry.write_bytes(entry.read_bytes().replace(b"3]]", b"7]]"))
     assert layouts._known(docx.getvalue, "nyckel") == (False, None, docx.getvalue())
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice saknas (soffice)")
+def test_the_build_command_starts_libreoffice_ahead_only_when_it_will_be_needed(
+    tmp_path, monkeypatch, capsys
+):
+    """LibreOffice starts as the build command begins (``libreoffice_head_start``), not when
+    the first DOCX is written, but only if the last build of the same sources did not leave
+    every layout in the cache; who started it never changes a byte."""
+    from kommunrapport.cli import main
+    from kommunrapport.writers import libreoffice_head_start
+    from kommunrapport.writers.libreoffice_ahead import OfficeAhead
+
+    from .small_packages import SECTION, write_small_package
+
+    package = write_small_package(tmp_path / "repo")
+    monkeypatch.chdir(tmp_path / "repo")
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(tmp_path / "cache"))
+    starts: list[str] = []
+    start = OfficeAhead.start.__func__  # type: ignore[attr-defined]
+
+    def counted(cls, program, profile):
+        import inspect
+
+        starts.append(inspect.stack()[1].function)
+        return start(cls, program, profile)
+
+    monkeypatch.setattr(OfficeAhead, "start", classmethod(counted))
+
+    def build(output: str) -> bytes:
+        assert main(["build", "-q", "--force", "--format", "docx", "--output", output]) == 0, (
+            capsys.readouterr()
+        )
+        return (tmp_path / "repo" / output / package.name / "rapport.docx").read_bytes()
+
+    first = build("ut1")
+    assert starts == ["begin"]  # by the command, before the pipeline was imported
+    assert b'w:instrText xml:space="preserve"> TOC' in _document_xml(first)
+    assert build("ut2") == first  # the same sources: every layout is cached, no LibreOffice
+    assert starts == ["begin"]
+    section = package / SECTION
+    original = section.read_text(encoding="utf-8")
+    section.write_text(original + "\nEn ny mening.\n", "utf-8")
+    edited = build("ut3")
+    assert starts == ["begin", "begin"]  # an edit: LibreOffice is started ahead again
+    section.write_text(original, "utf-8")
+    # without a head start (a new cache), the build starts LibreOffice itself: the same bytes
+    monkeypatch.setattr(libreoffice_head_start.HeadStart, "begin", classmethod(lambda c, d: None))
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(tmp_path / "cache2"))
+    assert build("ut4") == first
+    assert starts == ["begin", "begin"]  # one document: laid out by a soffice of its own
+    assert edited != first
+
+
+def _document_xml(docx: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return archive.read("word/document.xml")

@@ -86,6 +86,17 @@ def source_key_for(package_dir: Path, template_dirs: list[Path], formats: Iterab
     return digest.hexdigest()
 
 
+def docx_sources_digest(package_dir: Path) -> str | None:
+    """The key of a DOCX build of the package (what its DOCX files are made from), None
+    when the package's templates cannot be found (the build itself reports that)."""
+    package_dir = package_dir.resolve()
+    try:
+        dirs = template_dirs_for(package_dir, repository_root_for(package_dir))
+        return source_key_for(package_dir, dirs, ("docx",))
+    except (KommunrapportError, OSError):
+        return None
+
+
 def unchanged_build(
     package_dir: Path, output_root: Path, formats: Iterable[str]
 ) -> CachedBuild | None:

@@ -23,6 +23,7 @@ from ..project.config import DocumentSpec
 from ..project.paths import builtin_templates_dir
 from ..text.swedish_format import format_date
 from ..writers.docx import DocxDraft, DocxSettings, draft_docx, write_docx
+from ..writers.libreoffice_head_start import HeadStart
 from ..writers.libreoffice_layout import PageLayouts
 from .metadata import build_timestamp, cover_facts, page_metadata
 from .package_context import PackageContext
@@ -74,12 +75,16 @@ class DocumentBuilder:
         self.page_layouts: PageLayouts | None = None
         self._drafts: dict[str, DocxDraft] = {}
 
-    def start_page_layouts(self) -> None:
+    def start_page_layouts(self, head_start: HeadStart | None = None) -> None:
         """Lay out every DOCX with a table of contents in one LibreOffice run (started by the
-        DOCX writers as they finish); ``paged_docx`` then gives each its page numbers."""
+        DOCX writers as they finish, or ahead by the build command: ``head_start``);
+        ``paged_docx`` then gives each its page numbers."""
         wanted = [doc for doc in self.shared.config.documents if has_toc(doc)]
         if "docx" in self.formats and wanted:
-            self.page_layouts = PageLayouts(len(wanted))
+            self.page_layouts = PageLayouts(len(wanted), head_start)
+        elif head_start is not None:  # nothing to lay out, in this build or the next
+            head_start.record_all_cached()
+            head_start.close()
 
     def paged_docx(self, doc_id: str, docx: bytes) -> bytes:
         """The DOCX with the page numbers of its table of contents, when it has one."""

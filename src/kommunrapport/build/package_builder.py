@@ -22,6 +22,7 @@ from ..errors import Findings
 from ..project.config import DocumentSpec
 from ..project.package import Package
 from ..text.markdown_text import PROVENANCE_IN_MARKDOWN
+from ..writers.libreoffice_head_start import HeadStart
 from ..writers.pandoc import markdown_to_ast
 from ..writers.pandoc_engine import POOL
 from ..writers.typst_process import SERVER as TYPST
@@ -50,8 +51,10 @@ class PackageBuilder:
         formats: tuple[str, ...],
         progress: Progress | None = None,
         share: Share | None = None,
+        head_start: HeadStart | None = None,
     ):
         self.package = package
+        self.head_start = head_start  # LibreOffice, started ahead by the build command
         self.config = package.config
         self.formats = formats
         self.progress = progress or (lambda _msg: None)
@@ -102,7 +105,7 @@ class PackageBuilder:
         (``EnginePool.without_engine``): a compile must not hold a thread that the reading and
         the other writers need meanwhile. The results are collected in document order."""
         pending: list[tuple[DocumentResult, dict[str, Future[bytes]]]] = []
-        self.renderer.start_page_layouts()
+        self.renderer.start_page_layouts(self.head_start)
         try:
             with (
                 POOL.session(),

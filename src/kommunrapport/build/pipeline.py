@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import Findings, strict_failure
 from ..formats import FORMATS
 from ..project.package import load_package
+from ..writers.libreoffice_head_start import HeadStart
 from .cache import manifest_file, reuse_outputs, source_key
 from .leftovers import remove_leftovers
 from .outputs import output_name, write_outputs
@@ -31,10 +32,13 @@ def build_package(
     strict: bool = False,
     use_cache: bool = True,
     share: Share | None = None,
+    head_start: HeadStart | None = None,
 ) -> PackageResult:
     """Build every document of a package; with ``strict`` a warning stops the build before
     anything is written. If the sources are unchanged since the last build into the same
-    folder (``build.cache``), nothing is rebuilt and that build's warnings are repeated."""
+    folder (``build.cache``), nothing is rebuilt and that build's warnings are repeated.
+    ``head_start``: a LibreOffice the caller started for the DOCX page numbers; the caller
+    closes it (it is closed already if the build used it)."""
     package = load_package(package_dir)
     destination = output_root / package.id
     key = source_key(package, formats)
@@ -43,7 +47,7 @@ def build_package(
         remove_leftovers(destination)
         _refuse_warnings(cached.findings, strict)
         return PackageResult(package.id, [], cached.findings, unchanged=cached.files)
-    builder = PackageBuilder(package, formats, progress, share)
+    builder = PackageBuilder(package, formats, progress, share, head_start)
     results = builder.build()
     _refuse_warnings(builder.findings, strict)
     files = {output_name(r.doc_id, fmt): data for r in results for fmt, data in r.files.items()}

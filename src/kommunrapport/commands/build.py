@@ -24,6 +24,10 @@ from .common import (
     parse_formats,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (an unchanged rebuild)
+if TYPE_CHECKING:
+    from ..writers.libreoffice_head_start import HeadStart
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("build", help="bygg ett eller flera rapportpaket")
@@ -128,9 +132,9 @@ def _build_one(
     cached = unchanged_build(job.package_dir, job.output, job.formats) if job.use_cache else None
     if cached is not None:
         return _report_unchanged(cached.findings, len(cached.files), job, outcome, emit, say)
-    build_package = _pipeline().build_package  # the whole pipeline: imported only when needed
-
+    head_start = _start_libreoffice(job)  # before the import: it starts while Python works
     try:
+        build_package = _pipeline().build_package  # the whole pipeline: only when needed
         result = build_package(
             job.package_dir,
             job.output,
@@ -139,9 +143,13 @@ def _build_one(
             strict=job.strict,
             use_cache=job.use_cache,
             share=share,
+            head_start=head_start,
         )
     except KommunrapportError as error:
         return _report_failure(error, job, outcome, emit)
+    finally:
+        if head_start is not None:
+            head_start.close()
     for finding in result.findings:
         outcome.warnings += finding.severity is Severity.WARNING
         emit(True, f"  {finding}")
@@ -154,6 +162,18 @@ def _build_one(
     for path in result.written:
         say(f"  skrev {display_path(path, job.root)}")
     return outcome
+
+
+def _start_libreoffice(job: BuildJob) -> HeadStart | None:
+    """LibreOffice for the DOCX page numbers, started now if the build will probably need it
+    (``writers.libreoffice_head_start``)."""
+    if "docx" not in job.formats:
+        return None
+    from ..build.cache import docx_sources_digest
+    from ..writers.libreoffice_head_start import HeadStart
+
+    digest = docx_sources_digest(job.package_dir)
+    return HeadStart.begin(digest) if digest is not None else None
 
 
 def _pipeline() -> ModuleType:

@@ -17,14 +17,26 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 SETTLE_SECONDS = 4.0  # a pipe open this long is not the one of a start about to restart
 READY_SECONDS = 60.0  # a LibreOffice not ready by then is stopped; the build converts alone
 STOP_SECONDS = 10.0
+WATCH_SECONDS = 0.05  # how often a LibreOffice started ahead is looked at while it starts
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def profile_of(folder: Path) -> str:
+    """The URL of the LibreOffice profile in a build's scratch folder."""
+    return (folder / "profil").as_uri()
 
 
 def instance_pipe(profile: str) -> Path | None:
@@ -49,6 +61,7 @@ class OfficeAhead:
         self._first_seen = 0.0
         self._reopened = False
         self._asked = False
+        self._looking = threading.Lock()
 
     @classmethod
     def start(cls, program: str, profile: str) -> OfficeAhead | None:
@@ -80,9 +93,23 @@ class OfficeAhead:
             return None
         return cls(process, pipe)
 
+    def watch(self) -> None:
+        """Look at it while it starts, in a thread of its own, until it is ready or ended: a
+        restart that no one saw would leave ``ready`` waiting ``SETTLE_SECONDS`` for it."""
+
+        def look() -> None:
+            while not self._asked and self.ready() is None:
+                time.sleep(WATCH_SECONDS)
+
+        threading.Thread(target=look, name="libreoffice-start", daemon=True).start()
+
     def ready(self) -> bool | None:
         """True when it takes command lines, None while it starts, False when it ended (or
         was stopped for not getting ready in time)."""
+        with self._looking:
+            return self._ready()
+
+    def _ready(self) -> bool | None:
         if self._process.poll() is not None:
             return False
         now = time.monotonic()

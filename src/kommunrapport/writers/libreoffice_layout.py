@@ -10,7 +10,8 @@ the writer asks Word to update the field when the file is opened.
 
 Starting LibreOffice costs more than laying out a document (about 1.3 s of CPU against 0.3–0.5 s
 for one of the examples' documents), so a build lays out all its documents with one LibreOffice
-(:class:`PageLayouts`): started ahead as soon as a first document needs it, it lays out each
+(:class:`PageLayouts`): started ahead, by the build command as it begins
+(``libreoffice_head_start``) or else as soon as a first document needs it, it lays out each
 document when it is written while the build goes on (``libreoffice_ahead``); where that cannot
 be done, one ``soffice --convert-to`` lays them all out once the last one is written.
 """
@@ -29,7 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..project.user_cache import cache_dir, read_verified, write_verified
-from .libreoffice_ahead import OfficeAhead
+from .libreoffice_ahead import OfficeAhead, profile_of, soffice
+from .libreoffice_head_start import HeadStart
 
 TIMEOUT_SECONDS = 300
 # LibreOffice takes about ten seconds a megabyte of document.xml (a table of 20,000 rows, 12 MB:
@@ -39,10 +41,6 @@ MAX_LAYOUT_BYTES = 2 * 1024 * 1024
 POLL_SECONDS = 0.05  # how often a starting LibreOffice is looked at
 
 Pages = list[tuple[str, int]]
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def heading_pages(docx: bytes, key: str | None = None) -> Pages | None:
@@ -63,10 +61,14 @@ class PageLayouts:
     works in a thread of its own while the build goes on; ``pages`` waits for it; ``close``
     stops it and removes the scratch folder. A document that is cached, too large, or added
     without LibreOffice installed is answered at once; one that fails to lay out gets no page
-    numbers (Word fills them in)."""
+    numbers (Word fills them in). With a ``head_start``, the LibreOffice the build command
+    started ahead is used (``libreoffice_head_start``), and told at ``close`` whether every
+    layout is in the cache now."""
 
-    def __init__(self, expected: int) -> None:
+    def __init__(self, expected: int, head_start: HeadStart | None = None) -> None:
         self._expected = expected
+        self._wanted = expected
+        self._unsettled = 0  # documents LibreOffice failed to lay out (not cached)
         self._arrived = 0
         self._changed = threading.Condition()
         self._program = soffice()
@@ -76,6 +78,10 @@ class PageLayouts:
         self._batches = 0
         self._office: OfficeAhead | None = None
         self._worker: threading.Thread | None = None
+        self._head_start = head_start
+        taken = head_start.take() if head_start is not None and self._program else None
+        if taken is not None:  # LibreOffice is starting already
+            self._folder, self._office = taken
 
     def add(self, name: str, docx: Callable[[], bytes], key: str) -> None:
         """Hand over a document. ``key`` names everything the file is made from (the same key,
@@ -90,10 +96,10 @@ class PageLayouts:
                 assert document is not None
                 self._waiting[name] = (key, document)
                 more = 0 <= self._arrived < self._expected
-                if more and self._worker is None and self._program is not None:
+                if self._office is None and more and self._program is not None:
                     self._office = OfficeAhead.start(self._program, self._profile())
-                    if self._office is not None:
-                        self._start_worker()
+                if self._office is not None and self._worker is None:
+                    self._start_worker()
             if self._complete() and self._waiting and self._worker is None:
                 self._start_worker()
             self._changed.notify_all()
@@ -135,6 +141,11 @@ class PageLayouts:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+        if self._head_start is not None:
+            if self._arrived == self._wanted and not self._unsettled:
+                self._head_start.record_all_cached()  # the next build of these sources
+            self._head_start.close()
+            self._head_start = None
 
     def _complete(self) -> bool:
         return self._expected < 0 or self._arrived >= self._expected
@@ -169,7 +180,7 @@ class PageLayouts:
         return self._folder
 
     def _profile(self) -> str:
-        return (self._scratch() / "profil").as_uri()
+        return profile_of(self._scratch())
 
     def _next_batch(self) -> dict[str, tuple[str, bytes]]:
         """The documents to lay out next: each as soon as it comes while LibreOffice runs
@@ -197,6 +208,8 @@ class PageLayouts:
                     cached = _cache_file(key)
                     if pages is not None and cached is not None:
                         write_verified(cached, json.dumps(pages, ensure_ascii=False).encode())
+                    else:
+                        self._unsettled += 1
         finally:
             if self._office is not None:
                 self._office.ask_to_end()
