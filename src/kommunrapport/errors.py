@@ -8,6 +8,8 @@ because they are read by report writers; the code around them is English.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -97,10 +99,32 @@ class Findings:
     """Collects findings during one package build, without duplicates, in report order."""
 
     items: list[Finding] = field(default_factory=list)
+    # the document (index in report.yaml) whose stage adds findings now, and each item's
+    _document: int = field(default=-1, compare=False, repr=False)
+    _documents: list[int] = field(default_factory=list, compare=False, repr=False)
 
     def add(self, finding: Finding) -> None:
         if finding not in self.items:
             self.items.append(finding)
+            self._documents.append(self._document)
+
+    @contextmanager
+    def in_document(self, index: int) -> Iterator[None]:
+        """Findings added meanwhile belong to document ``index`` (see :meth:`in_report_order`)."""
+        previous, self._document = self._document, index
+        try:
+            yield
+        finally:
+            self._document = previous
+
+    def in_report_order(self) -> None:
+        """Put the findings in the order of the documents they belong to, and in the order
+        they came within each: a build that writes its documents in another order than
+        report.yaml's still reports them in report order."""
+        documents = self._documents + [self._document] * (len(self.items) - len(self._documents))
+        order = sorted(range(len(self.items)), key=documents.__getitem__)
+        self.items[:] = [self.items[i] for i in order]
+        self._documents[:] = [documents[i] for i in order]
 
     def warn(
         self, code: str, message: str, location: Location | None = None, hint: str | None = None

@@ -236,12 +236,22 @@ class ChartBlock:
         """Extra facts a subclass's figure depends on (its own data), for the cache key."""
         return []
 
+    def drawn(self) -> bool:
+        """Whether the images are at hand (drawn, or in the cache) without drawing them."""
+        if self._images is not None:
+            return True
+        return self.cache_dir is not None and (self._cache_entry()).is_file()
+
+    def _cache_entry(self) -> Path:
+        assert self.cache_dir is not None
+        return self.cache_dir / f"{self._cache_key()}.diagram"
+
     def images(self) -> tuple[bytes, bytes]:
         """(SVG, PNG), drawn once from one figure; reused from ``cache_dir`` if the entry is
         whole (its SHA-256 matches)."""
         if self._images is not None:
             return self._images
-        entry = self.cache_dir / f"{self._cache_key()}.diagram" if self.cache_dir else None
+        entry = self._cache_entry() if self.cache_dir else None
         stored = read_verified(entry) if entry else None
         if stored is not None and len(stored) > 8:
             length = int.from_bytes(stored[:8], "big")
