@@ -8,16 +8,8 @@ from kommunrapport.build.document_builder import DocumentBuilder
 from kommunrapport.build.pipeline import build_package
 from kommunrapport.errors import Finding, Findings, Location
 
+from .hardening_support import CHARTS_YAML
 from .small_packages import write_small_package
-
-CHART = """\
-drift_stapel:
-  tabell: drift
-  typ: stapel
-  rubrik: Drift per enhet
-  alt: Stapeldiagram över budget och utfall per enhet.
-  serier: [Budget, Utfall]
-"""
 
 APPENDIX = """\
   - id: bilaga
@@ -36,7 +28,7 @@ def test_a_document_with_charts_to_draw_waits_but_is_reported_in_order(tmp_path,
         section="{{ diagram('drift_stapel') }}\n\n[Läs mer](javascript:alert(1))\n",
         files={"rapport/personal.md": "[Läs mer](javascript:alert(2))\n"},
     )
-    (package / "diagram.yaml").write_text(CHART, encoding="utf-8")
+    (package / "diagram.yaml").write_text(CHARTS_YAML, encoding="utf-8")
     with (package / "report.yaml").open("a", encoding="utf-8") as report:
         report.write(APPENDIX)
     written: list[str] = []
