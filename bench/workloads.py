@@ -135,9 +135,11 @@ def our_build(
     first: bool = False,
     memory: bool = False,
     edited: bool = False,
+    forget: tuple[str, ...] = (),
 ) -> Side:
     """``kommunrapport build <Kalmar> --format … --force``; warm: the cache of earlier builds
-    is there (charts, compiled templates, workbooks, pandoc's readings, page numbers); first:
+    is there (charts, compiled templates, workbooks, pandoc's readings and writings, PDFs, page
+    numbers), but for the kinds named in ``forget``, which are removed before each run; first:
     an empty cache folder and an empty output folder; edited: warm, after a new sentence in
     one section of the report (a sentence no build has seen: that document is read by pandoc
     and laid out by LibreOffice again), which is put back after the run."""
@@ -146,6 +148,8 @@ def our_build(
 
     def side() -> tree.Run:
         cache = scratch.fresh("cache") if first else scratch.warm_cache
+        for kind in forget:
+            shutil.rmtree(cache / kind, ignore_errors=True)
         output = scratch.fresh("ut") if first else warm_output
         command = build_command(scratch.repo, output, formats, [scratch.package_id])
         original = section.read_bytes()

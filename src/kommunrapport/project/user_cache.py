@@ -32,6 +32,7 @@ KINDS = (
     "mallar",  # compiled templates (text.templating)
     "pandoc-ast",  # pandoc's readings (writers.pandoc)
     "pandoc-skrivning",  # pandoc's writings (writers.pandoc)
+    "pdf",  # compiled PDFs (writers.pdf_cache)
     "sidnummer",  # TOC page numbers (writers.libreoffice_layout)
 )
 MAX_AGE_DAYS = 30

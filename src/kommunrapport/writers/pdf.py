@@ -12,7 +12,9 @@ to write one that breaks PDF/UA (an image without alt text, a glyph no font has)
 Typst reads only the temporary folder the build fills (main.typ, the template, the document's
 images and charts) and only the fonts of :mod:`pdf_fonts`: nothing on the machine outside the
 build changes the PDF, and the same sources give the same bytes (dates from the build's
-timestamp). The template is always the toolkit's: a package may not bring Typst code.
+timestamp). That is also why a compiled PDF can be kept between builds under those files'
+bytes (``pdf_cache``): an unchanged document is not compiled again. The template is always the
+toolkit's: a package may not bring Typst code.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from ..project.paths import builtin_templates_dir
 from ..project.source_files import TemplateFolders
 from .pandoc import ast_to_bytes
 from .pandoc_engine import POOL
+from .pdf_cache import cached_pdf, keep_pdf, pdf_entry
 from .pdf_fonts import font_book, font_dirs, line_metrics
 from .pdf_profile import PageProfile, read_profile
 from .typst_process import SERVER, TypstJob, compile_in_child
@@ -122,38 +125,37 @@ def typst_body(blocks: list[Node]) -> str:
 
 @dataclass
 class PreparedPdf:
-    """A document's Typst source and files, ready to compile: pandoc's part is done."""
+    """A document's Typst source and files, ready to compile: pandoc's part is done.
+    ``files``: everything the compile folder gets (name → bytes); ``kept``: the PDF and
+    Typst's warnings when the same files were compiled before (``pdf_cache``)."""
 
-    main: str
-    fakta: str  # fakta.typ: the document's facts, which the template imports
-    images: Mapping[str, Path]
-    media: Mapping[str, bytes]
+    files: dict[str, bytes]
     font_dirs: tuple[Path, ...]
-    timestamp: datetime
+    timestamp: int
     warnings: list[str]
+    entry: Path | None = None
+    kept: tuple[bytes, list[str]] | None = None
 
     def compile(self) -> PdfResult:
         """Typst lays the pages out and writes the PDF, in a child process, while no pandoc
         conversion runs (``EnginePool.without_engine``)."""
+        if self.kept is not None:  # compiled before from the same files
+            return PdfResult(self.kept[0], self.warnings + self.kept[1])
         with tempfile.TemporaryDirectory(prefix="kommunrapport-pdf-") as tmp:
             root = Path(tmp) / "dokument"
             root.mkdir()
-            (root / "rapport.typ").write_text(template_text(), encoding="utf-8")
-            (root / "fakta.typ").write_text(self.fakta, encoding="utf-8")
-            (root / "main.typ").write_text(self.main, encoding="utf-8")
-            for name, source in self.images.items():
-                _place(root, name).write_bytes(source.read_bytes())
-            for name, data in self.media.items():
+            for name, data in self.files.items():
                 _place(root, name).write_bytes(data)
             job = TypstJob(
                 root=str(root),
                 output=str(Path(tmp) / "dokument.pdf"),
                 font_dirs=[str(d) for d in self.font_dirs],
                 standards=list(PDF_STANDARDS),
-                timestamp=int(self.timestamp.replace(tzinfo=UTC).timestamp()),
+                timestamp=self.timestamp,
             )
             with POOL.without_engine():  # one helper process at a time: memory
                 pdf, notes = compile_in_child(job)
+        keep_pdf(self.entry, pdf, notes)
         return PdfResult(pdf, self.warnings + notes)
 
 
@@ -176,7 +178,6 @@ def prepare_pdf(
 ) -> PreparedPdf:
     """The first half of :func:`write_pdf`: the profile, the facts and pandoc's Typst."""
     dirs = font_dirs(settings.template_dirs)
-    SERVER.start_soon([str(d) for d in dirs])  # loads while pandoc writes the Typst
     book = font_book(dirs)
     profile = read_profile(settings.reference_docx, book.families)
     regular = book.regular.get(profile.body_font.family)
@@ -200,7 +201,19 @@ def prepare_pdf(
     body = typst_body(with_contents(blocks, settings))
     main = f'#import "rapport.typ": *\n#show: rapport\n\n{body}'
     fakta = f"#let fakta = {typst_value(facts)}\n"
-    return PreparedPdf(main, fakta, images, media or {}, dirs, settings.timestamp, warnings)
+    files = {
+        "rapport.typ": template_text().encode("utf-8"),
+        "fakta.typ": fakta.encode("utf-8"),
+        "main.typ": main.encode("utf-8"),
+        **{name: source.read_bytes() for name, source in images.items()},
+        **(media or {}),
+    }
+    timestamp = int(settings.timestamp.replace(tzinfo=UTC).timestamp())
+    entry = pdf_entry(files, dirs, PDF_STANDARDS, timestamp)
+    kept = cached_pdf(entry)
+    if kept is None:
+        SERVER.start_soon([str(d) for d in dirs])  # Typst loads while the build goes on
+    return PreparedPdf(files, dirs, timestamp, warnings, entry, kept)
 
 
 def _place(root: Path, name: str) -> Path:

@@ -53,13 +53,13 @@ def font_book(dirs: tuple[Path, ...]) -> FontBook:
     """Remembered between builds (:mod:`font_memo`) under every file in ``dirs`` with its
     size and mtime: a warm build does not import typst here, nor read the font folders
     (~17 ms of CPU and ~16 MiB in the build's process; the Typst child reads them itself)."""
-    book = remembered_font_book(_font_files(dirs), lambda: _read_font_book(dirs))
+    book = remembered_font_book(font_files(dirs), lambda: _read_font_book(dirs))
     return FontBook(
         dict(book["families"]), {family: Path(f) for family, f in book["regular"].items()}
     )
 
 
-def _font_files(dirs: tuple[Path, ...]) -> list[list[object]]:
+def font_files(dirs: tuple[Path, ...]) -> list[list[object]]:
     """Path, size and mtime of every file under ``dirs`` (what Typst may read as a font)."""
     found: list[list[object]] = []
     for folder in dirs:
