@@ -161,3 +161,52 @@ def test_the_build_command_starts_libreoffice_ahead_only_when_it_will_be_needed(
 def _document_xml(docx: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         return archive.read("word/document.xml")
+
+
+class _FakeHeadStart:
+    def __init__(self) -> None:
+        self.recorded = 0
+        self.closed = 0
+
+    def take(self):
+        return None
+
+    def record_all_cached(self) -> None:
+        self.recorded += 1
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+@pytest.mark.parametrize(
+    ("laid_out", "documents", "recorded"),
+    [
+        ([[("Inledning", 3)]], 2, 1),  # one cached, one laid out: the next build needs none
+        ([None], 2, 0),  # LibreOffice failed on one: the next build needs it again
+        ([[("Inledning", 3)]], 1, 0),  # the build stopped before its second document
+    ],
+)
+def test_the_head_start_record_is_written_only_when_every_layout_is_cached(
+    tmp_path, monkeypatch, laid_out, documents, recorded
+):
+    from kommunrapport.project.user_cache import write_verified
+    from kommunrapport.writers import libreoffice_layout
+
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(tmp_path))
+    monkeypatch.setattr(libreoffice_layout, "soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(libreoffice_layout.OfficeAhead, "start", lambda *_args: None)
+    monkeypatch.setattr(libreoffice_layout.PageLayouts, "_convert", lambda self, docs: laid_out)
+    entry = libreoffice_layout._cache_file("kand")
+    assert entry is not None
+    write_verified(entry, b'[["Inledning", 1]]')
+    head_start = _FakeHeadStart()
+    layouts = libreoffice_layout.PageLayouts(2, head_start)  # type: ignore[arg-type]
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    layouts.add("forsta", docx.getvalue, "kand")
+    if documents == 2:
+        layouts.add("andra", docx.getvalue, "ny")
+        layouts.pages("andra")
+    layouts.close()
+    assert (head_start.recorded, head_start.closed) == (recorded, 1)

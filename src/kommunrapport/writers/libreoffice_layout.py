@@ -142,7 +142,7 @@ class PageLayouts:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
         if self._head_start is not None:
-            if self._arrived == self._wanted and not self._unsettled:
+            if self._arrived == self._wanted and not self._waiting and not self._unsettled:
                 self._head_start.record_all_cached()  # the next build of these sources
             self._head_start.close()
             self._head_start = None
