@@ -253,6 +253,22 @@ def test_any_typst_file_under_templates_typst_is_refused(built_package, capsys):
     assert snapshot(root / "output") == before
 
 
+@pytest.mark.parametrize("name", ["rapport.typ", "MAIN.typ", "fakta.typ"])
+def test_an_image_cannot_take_the_place_of_the_typst_template(built_package, capsys, name):
+    """The PDF's compile folder holds the toolkit's template, the document's facts and body,
+    and the document's images under their paths in the package: an "image" at the package's
+    root named like one of the first three would replace it (a package bringing Typst code).
+    The build refuses it, naming the section and the file, and writes nothing."""
+    root, package, before = built_package
+    (package / name).write_text(TYPST_BOMB, encoding="utf-8")
+    append(package / SECTION, f"\n![Diagram](../{name})\n")
+    code, output = run_cli(capsys, "build", "--root", str(root), "--format", "pdf")
+    assert code == 1, output
+    assert_no_traceback(output)
+    assert f"PDF-mallens filer ({name})" in output and SECTION in output, output
+    assert snapshot(root / "output") == before
+
+
 @pytest.mark.parametrize("where", ["package", "repository"])
 def test_a_copy_of_the_toolkits_own_typst_template_builds(built_package, capsys, where):
     """The toolkit's source checkout is a report repository whose templates/ is what the

@@ -25,6 +25,7 @@ from .anchors import Anchors
 from .assemble import SECTION_CLASS
 from .pandoc_ast import Node, attr_value, get_attr, map_blocks, span, stringify, walk_inlines
 from .raw_html import RawHtmlBalance
+from .typst_code import COMPILE_FOLDER_FILES
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 SECNO_CLASS = "secno"
@@ -216,6 +217,13 @@ class DocumentStructurer:
         # relative to the package, so no machine-specific path ends up in the outputs; pandoc
         # finds the file through --resource-path
         relative = path.relative_to(self.package.dir).as_posix()
+        if relative.casefold() in COMPILE_FOLDER_FILES:
+            raise KommunrapportError(
+                f"bilden {url!r} har samma namn som en av PDF-mallens filer ({relative})",
+                location,
+                "Byt namn på filen eller lägg den i en mapp (till exempel bilder/); "
+                "en bild kan inte ersätta verktygets mall.",
+            )
         target[0] = relative
         self.images[relative] = path
         if not stringify(node["c"][1]).strip():

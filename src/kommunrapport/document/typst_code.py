@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+# The files the PDF writer puts in the folder Typst compiles, beside the document's images:
+# an image may not take one of these names (it would replace the toolkit's template).
+COMPILE_FOLDER_FILES = ("rapport.typ", "fakta.typ", "main.typ")
+
 
 def typst_string(text: str) -> str:
     """``text`` as a Typst string literal."""

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 from ..document.pandoc_ast import Node
 from ..document.typography_pass import box_nowrap_spans
-from ..document.typst_code import call, typst_value
+from ..document.typst_code import COMPILE_FOLDER_FILES, call, typst_value
 from ..errors import KommunrapportError
 from ..project.paths import builtin_templates_dir
 from ..project.source_files import TemplateFolders
@@ -201,12 +201,11 @@ def prepare_pdf(
     body = typst_body(with_contents(blocks, settings))
     main = f'#import "rapport.typ": *\n#show: rapport\n\n{body}'
     fakta = f"#let fakta = {typst_value(facts)}\n"
-    files = {
-        "rapport.typ": template_text().encode("utf-8"),
-        "fakta.typ": fakta.encode("utf-8"),
-        "main.typ": main.encode("utf-8"),
+    own = zip(COMPILE_FOLDER_FILES, (template_text(), fakta, main), strict=True)
+    files = {  # the compile folder's own files last: no image can replace them
         **{name: source.read_bytes() for name, source in images.items()},
         **(media or {}),
+        **{name: text.encode("utf-8") for name, text in own},
     }
     timestamp = int(settings.timestamp.replace(tzinfo=UTC).timestamp())
     entry = pdf_entry(files, dirs, PDF_STANDARDS, timestamp)
