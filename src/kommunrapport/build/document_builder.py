@@ -295,7 +295,9 @@ class DocumentBuilder:
             keywords=config.case_number or "",
             update_fields_on_open=has_toc(doc),
             kept_in_landscape=(shared.labels["forklaring_symboler"],),
-            resource_dirs=[shared.package.dir.resolve(), self.media_dir()],
+            # the build's charts first: a package file of the same name may not replace one (as
+            # in the HTML and the PDF, where the generated files win too)
+            resource_dirs=[self.media_dir(), shared.package.dir.resolve()],
         )
         layouts = self.page_layouts
         if layouts is None or not settings.update_fields_on_open:
