@@ -61,6 +61,15 @@ def cache_dir(kind: str) -> Path | None:
     return root / kind if root is not None else None
 
 
+def file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes, for a cache key (a file that cannot be read has a key of
+    its own, so it never matches one that could)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b"unreadable"
+
+
 def write_quietly(path: Path, data: bytes) -> None:
     """Store a cache file atomically; a cache that cannot be written is skipped."""
     try:

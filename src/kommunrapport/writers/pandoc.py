@@ -13,9 +13,10 @@ from typing import Any
 
 import orjson
 
+from ..document.pandoc_ast import Node, walk_inlines
 from ..errors import KommunrapportError
 from ..project.code_digest import toolkit_code_digest
-from ..project.user_cache import cache_dir, read_verified, write_verified
+from ..project.user_cache import cache_dir, file_digest, read_verified, write_verified
 from .pandoc_engine import POOL, EngineFailure
 
 # No automatic ids: structure.py gives headings ASCII ids short enough for Word bookmarks
@@ -228,7 +229,7 @@ def _write_entry(request: dict[str, Any], payload: bytes, ast: dict[str, Any]) -
         return None  # an option that may read a file the key does not know
     # files by their bytes, not their paths (the build's charts are in a temporary folder)
     options = {
-        name: _file_digest(Path(value)).hex() if name in _FILE_OPTIONS else value
+        name: file_digest(Path(value)).hex() if name in _FILE_OPTIONS else value
         for name, value in request["options"].items()
     }
     shape = {"to": request["to"], "options": options, "resources": len(request["resources"])}
@@ -245,7 +246,7 @@ def _write_entry(request: dict[str, Any], payload: bytes, ast: dict[str, Any]) -
             ][:1]
             key.update(b"image\0" + source.encode() + b"\0")
             for index, path in found:  # the first folder that has it, as the engine looks
-                key.update(str(index).encode() + b"\0" + _file_digest(path))
+                key.update(str(index).encode() + b"\0" + file_digest(path))
     return folder / f"{key.hexdigest()[:40]}.bin"
 
 
@@ -254,26 +255,13 @@ _FILE_OPTIONS = {"reference_doc"}
 _KEYED_OPTIONS = {"wrap_text", "section_divs", "columns", "toc_depth", *_FILE_OPTIONS}
 
 
-def _file_digest(path: Path) -> bytes:
-    try:
-        return hashlib.sha256(path.read_bytes()).digest()
-    except OSError:
-        return b"unreadable"
-
-
 def _image_sources(ast: dict[str, Any]) -> list[str]:
     """The ``src`` of every Image in ``ast``, in order, once each."""
     found: dict[str, None] = {}
 
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                found.setdefault(str(node["c"][2][0]), None)
-            else:
-                visit(node.get("c"))
-        elif isinstance(node, list):
-            for child in node:
-                visit(child)
+    def visit(node: Node) -> None:
+        if node["t"] == "Image":
+            found.setdefault(str(node["c"][2][0]), None)
 
-    visit(ast.get("blocks"))
+    walk_inlines(ast.get("blocks"), visit)
     return list(found)

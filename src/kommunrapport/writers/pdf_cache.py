@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..project.code_digest import toolkit_code_digest
 from ..project.tool_versions import installed_version
-from ..project.user_cache import cache_dir, read_verified, write_verified
+from ..project.user_cache import cache_dir, file_digest, read_verified, write_verified
 from .pdf_fonts import font_files
 
 KIND = "pdf"
@@ -66,21 +66,15 @@ def keep_pdf(entry: Path | None, pdf: bytes, notes: list[str]) -> None:
 def _fonts_digest(dirs: tuple[Path, ...]) -> bytes:
     """The name and bytes of every font file, read once per process for the files as they
     are (their path, size and modification time)."""
-    return _digest_of(json.dumps(font_files(dirs)), dirs)
+    return _digest_of(tuple(tuple(file) for file in font_files(dirs)), dirs)
 
 
 @cache
-def _digest_of(listing: str, dirs: tuple[Path, ...]) -> bytes:
+def _digest_of(listing: tuple[tuple[object, ...], ...], dirs: tuple[Path, ...]) -> bytes:
     digest = hashlib.sha256()
-    for path, _size, _mtime in json.loads(listing):
-        place = next(
-            (index, os.path.relpath(path, folder))
-            for index, folder in enumerate(dirs)
-            if Path(path).is_relative_to(folder)
-        )
-        digest.update(f"{place[0]}\0{place[1]}\0".encode())
-        try:
-            digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
-        except OSError:
-            digest.update(b"unreadable")
+    for path, _size, _mtime in listing:
+        assert isinstance(path, str)
+        index, folder = next((i, d) for i, d in enumerate(dirs) if Path(path).is_relative_to(d))
+        digest.update(f"{index}\0{os.path.relpath(path, folder)}\0".encode())
+        digest.update(file_digest(Path(path)))
     return digest.digest()
