@@ -143,15 +143,16 @@ def test_a_typst_child_that_times_out_is_replaced(tmp_path, monkeypatch):
 
 
 def test_pandoc_that_does_not_finish_in_time_is_stopped(monkeypatch):
-    """A fresh engine (pandoc's start alone takes far longer than the limit): an engine left
-    idle by an earlier test in this process could answer "Text" within the millisecond."""
+    """A fresh engine, and a text pandoc takes about 0.8 s to read: the limit's timer thread
+    has that long to fire. (With a one-line text, pandoc's whole start and reading took 19 ms,
+    and on a loaded machine the timer once fired later than that: CI on 95c9fa5.)"""
     from kommunrapport.writers.pandoc_engine import POOL
 
     POOL.close_idle()
     monkeypatch.setenv("KOMMUNRAPPORT_CACHE", "0")  # pandoc reads, not the cache
     monkeypatch.setattr(pandoc, "TIME_LIMIT", 0.001)
     with pytest.raises(KommunrapportError, match="pandoc blev inte klar"):
-        pandoc.markdown_to_ast("Text\n")
+        pandoc.markdown_to_ast("Text med *lite* Markdown.\n" * 20_000)
 
 
 def test_pandoc_runs_with_a_heap_limit(monkeypatch):
