@@ -295,8 +295,7 @@ class DocumentBuilder:
             keywords=config.case_number or "",
             update_fields_on_open=has_toc(doc),
             kept_in_landscape=(shared.labels["forklaring_symboler"],),
-            # the build's charts first: a package file of the same name may not replace one (as
-            # in the HTML and the PDF, where the generated files win too)
+            # the build's charts (under blocks.MEDIA_FOLDER, where no package image may lie)
             resource_dirs=[self.media_dir(), shared.package.dir.resolve()],
         )
         layouts = self.page_layouts

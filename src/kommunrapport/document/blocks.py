@@ -20,6 +20,11 @@ from .pandoc_ast import Node
 
 Target = str  # "docx" or "html"
 
+# Where the images a build makes (charts) are, in every format: ``kr-media/<name>``. No image
+# of the package may lie there (``structure``), so a picture in a section and a chart never
+# share a name, and neither can be shown in the other's place.
+MEDIA_FOLDER = "kr-media"
+
 CAPTION_KINDS = ("tabell", "figur")
 
 

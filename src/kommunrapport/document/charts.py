@@ -21,7 +21,7 @@ from ..project.tool_versions import installed_version
 from ..project.user_cache import cache_dir, read_verified, write_verified
 from ..text.swedish_format import NumberStyle, format_number, format_percent
 from ..text.typography import typeset
-from .blocks import RenderContext
+from .blocks import MEDIA_FOLDER, RenderContext
 from .ooxml import paragraph, text_run
 from .pandoc_ast import Node, attr, para, raw_block, text_inlines
 from .table_docx import caption_docx
@@ -297,10 +297,11 @@ class ChartBlock:
         label = ctx.labels["figur"]
         separator = ctx.labels.get("bildtext_skiljetecken", ". ")
         if ctx.target == "docx":
-            name = self._file_name(ctx, "png")
+            name = f"{MEDIA_FOLDER}/{self._file_name(ctx, 'png')}"
+            (self.media_dir / MEDIA_FOLDER).mkdir(exist_ok=True)
             (self.media_dir / name).write_bytes(self.png())
-            # a bare file name: pandoc finds it via --resource-path, and no temporary path
-            # ends up in the document
+            # a path relative to the build's media folder: pandoc finds it via
+            # --resource-path, and no temporary path ends up in the document
             image = {
                 "t": "Image",
                 "c": [
@@ -324,7 +325,7 @@ class ChartBlock:
                 )
             return nodes
         media = ctx.extra.setdefault("media", {})
-        name = f"kr-media/{self._file_name(ctx, 'svg')}"
+        name = f"{MEDIA_FOLDER}/{self._file_name(ctx, 'svg')}"
         media[name] = self.svg()
         if ctx.target == "typst":
             return [raw_block("typst", chart_typst(self, ctx, name, number))]

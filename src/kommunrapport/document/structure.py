@@ -23,6 +23,7 @@ from ..project.source_files import check_image
 from ..text.markdown_text import PROVENANCE, PROVENANCE_IN_MARKDOWN
 from .anchors import Anchors
 from .assemble import SECTION_CLASS
+from .blocks import MEDIA_FOLDER
 from .pandoc_ast import Node, attr_value, get_attr, map_blocks, span, stringify, walk_inlines
 from .raw_html import RawHtmlBalance
 from .typst_code import COMPILE_FOLDER_FILES
@@ -223,6 +224,14 @@ class DocumentStructurer:
                 location,
                 "Byt namn på filen eller lägg den i en mapp (till exempel bilder/); "
                 "en bild kan inte ersätta verktygets mall.",
+            )
+        if relative.casefold().startswith(f"{MEDIA_FOLDER}/"):
+            raise KommunrapportError(
+                f"bilden {url!r} ligger i mappen {MEDIA_FOLDER}/, där bygget lägger de bilder "
+                "det gör själv (diagrammen)",
+                location,
+                f"Flytta bilden till en annan mapp (till exempel bilder/); {MEDIA_FOLDER}/ är "
+                "verktygets, så att en bild och ett diagram aldrig kan förväxlas.",
             )
         target[0] = relative
         self.images[relative] = path
