@@ -210,3 +210,58 @@ def test_the_head_start_record_is_written_only_when_every_layout_is_cached(
         layouts.pages("andra")
     layouts.close()
     assert (head_start.recorded, head_start.closed) == (recorded, 1)
+
+
+class _ReadyOffice:
+    """A LibreOffice started ahead that is ready at once (the layouts themselves are faked)."""
+
+    def ready(self) -> bool:
+        return True
+
+    def ask_to_end(self) -> None:
+        pass
+
+    def stop(self, grace: float = 0.0) -> None:
+        pass
+
+
+def test_a_documents_pages_are_given_while_the_next_one_is_laid_out(tmp_path, monkeypatch):
+    """A document gets its page numbers as soon as LibreOffice has laid it out, not when it has
+    laid out them all: the build finishes the DOCX meanwhile (Kalmar's first build: two of the
+    three python-docx passes, 0.15 s, no longer wait for the last layout). ``order`` is the
+    order to ask in, and a document that never came is answered None once LibreOffice is done."""
+    import threading
+
+    from kommunrapport.writers import libreoffice_layout
+
+    monkeypatch.setenv("KOMMUNRAPPORT_CACHE", str(tmp_path))
+    monkeypatch.setattr(libreoffice_layout, "soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(
+        libreoffice_layout.OfficeAhead, "start", classmethod(lambda *_args: _ReadyOffice())
+    )
+    second_may_end = threading.Event()
+    calls: list[int] = []
+
+    def convert(self, documents):
+        calls.append(len(documents))
+        if len(calls) == 2:
+            assert second_may_end.wait(10)
+        return [[("Inledning", len(calls))] for _ in documents]
+
+    monkeypatch.setattr(libreoffice_layout.PageLayouts, "_convert", convert)
+    layouts = libreoffice_layout.PageLayouts(3)
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    try:
+        layouts.add("forsta", docx.getvalue, "nyckel-1")
+        layouts.add("andra", docx.getvalue, "nyckel-2")
+        assert layouts.order() == ["forsta", "andra"]
+        assert layouts.pages("forsta") == [("Inledning", 1)]  # the second is still at it
+        assert not second_may_end.is_set() and calls == [1, 1]
+        second_may_end.set()
+        assert layouts.pages("andra") == [("Inledning", 2)]
+        assert layouts.pages("tredje") is None  # the build stopped short of it
+    finally:
+        second_may_end.set()
+        layouts.close()

@@ -146,11 +146,11 @@ class PackageBuilder:
                 pending.sort(key=lambda item: item[0])
                 for _index, result, futures in pending:
                     self._collect(result, futures)
-            for _index, result, _futures in pending:  # after LibreOffice's one run
-                if "docx" in result.files:
-                    result.files["docx"] = self.renderer.paged_docx(
-                        result.doc_id, result.files["docx"]
-                    )
+            results = {result.doc_id: result for _index, result, _futures in pending}
+            for doc_id in self.renderer.layout_order(list(results)):  # as LibreOffice goes
+                files = results[doc_id].files
+                if "docx" in files:
+                    files["docx"] = self.renderer.paged_docx(doc_id, files["docx"])
         finally:
             self.renderer.stop_page_layouts()
             if self._media_dir is not None:

@@ -58,8 +58,9 @@ class PageLayouts:
     """The heading pages of the ``expected`` documents of one build, from one LibreOffice.
 
     ``add`` (from any thread) hands over each document as soon as it is written; LibreOffice
-    works in a thread of its own while the build goes on; ``pages`` waits for it; ``close``
-    stops it and removes the scratch folder. A document that is cached, too large, or added
+    works in a thread of its own while the build goes on; ``pages`` waits for one document's
+    layout (ask in ``order``: each is answered while the next is laid out); ``close`` stops
+    it and removes the scratch folder. A document that is cached, too large, or added
     without LibreOffice installed is answered at once; one that fails to lay out gets no page
     numbers (Word fills them in). With a ``head_start``, the LibreOffice the build command
     started ahead is used (``libreoffice_head_start``), and told at ``close`` whether every
@@ -73,6 +74,8 @@ class PageLayouts:
         self._changed = threading.Condition()
         self._program = soffice()
         self._waiting: dict[str, tuple[str, bytes]] = {}  # name → (key, document)
+        self._order: list[str] = []  # the documents in the order they were handed over
+        self._working = False  # the worker thread has not ended
         self._pages: dict[str, Pages | None] = {}
         self._folder: Path | None = None
         self._batches = 0
@@ -90,6 +93,7 @@ class PageLayouts:
         known, pages, document = self._known(docx, key)
         with self._changed:
             self._arrived += 1
+            self._order.append(name)
             if known:
                 self._pages[name] = pages
             else:
@@ -113,17 +117,23 @@ class PageLayouts:
         return False, None
 
     def pages(self, name: str) -> Pages | None:
-        """The pages of a document. No document is added after this: those still expected
+        """The pages of a document, as soon as LibreOffice has laid it out (it may still be
+        laying out the next ones). No document is added after this: those still expected
         will not come (the build stopped short of them)."""
         with self._changed:
             self._expected = min(self._expected, self._arrived)
             if self._waiting and self._worker is None:
                 self._start_worker()
             self._changed.notify_all()
-            worker = self._worker
-        if worker is not None:
-            worker.join()
-        return self._pages.get(name)
+            while name not in self._pages and self._working:
+                self._changed.wait()
+            return self._pages.get(name)
+
+    def order(self) -> list[str]:
+        """The documents handed over so far, in that order: the order LibreOffice lays them
+        out in, so the order in which to ask for their ``pages``."""
+        with self._changed:
+            return list(self._order)
 
     def close(self) -> None:
         """Stop LibreOffice (at once if a failed build left it working) and remove the scratch
@@ -151,6 +161,7 @@ class PageLayouts:
         return self._expected < 0 or self._arrived >= self._expected
 
     def _start_worker(self) -> None:
+        self._working = True
         self._worker = threading.Thread(target=self._work, daemon=True)
         self._worker.start()
 
@@ -204,15 +215,20 @@ class PageLayouts:
                 except Exception:  # never break the build: Word fills the page numbers in
                     results = [None] * len(batch)
                 for (name, (key, _docx)), pages in zip(batch.items(), results, strict=True):
-                    self._pages[name] = pages
                     cached = _cache_file(key)
                     if pages is not None and cached is not None:
                         write_verified(cached, json.dumps(pages, ensure_ascii=False).encode())
-                    else:
-                        self._unsettled += 1
+                    with self._changed:
+                        self._pages[name] = pages
+                        if pages is None or cached is None:
+                            self._unsettled += 1
+                        self._changed.notify_all()
         finally:
             if self._office is not None:
                 self._office.ask_to_end()
+            with self._changed:
+                self._working = False
+                self._changed.notify_all()
 
     def _convert(self, documents: list[bytes]) -> list[Pages | None]:
         """One ``soffice --convert-to`` for the documents: the LibreOffice started ahead
