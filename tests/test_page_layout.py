@@ -228,8 +228,8 @@ class _ReadyOffice:
 def test_a_documents_pages_are_given_while_the_next_one_is_laid_out(tmp_path, monkeypatch):
     """A document gets its page numbers as soon as LibreOffice has laid it out, not when it has
     laid out them all: the build finishes the DOCX meanwhile (Kalmar's first build: two of the
-    three python-docx passes, 0.15 s, no longer wait for the last layout). ``order`` is the
-    order to ask in, and a document that never came is answered None once LibreOffice is done."""
+    three python-docx passes, 0.15 s, no longer wait for the last layout). ``in_order`` gives
+    the order to ask in; a document that never came is answered None once LibreOffice is done."""
     import threading
 
     from kommunrapport.writers import libreoffice_layout
@@ -240,10 +240,12 @@ def test_a_documents_pages_are_given_while_the_next_one_is_laid_out(tmp_path, mo
         libreoffice_layout.OfficeAhead, "start", classmethod(lambda *_args: _ReadyOffice())
     )
     second_may_end = threading.Event()
+    started = [threading.Event(), threading.Event()]
     calls: list[int] = []
 
     def convert(self, documents):
         calls.append(len(documents))
+        started[len(calls) - 1].set()
         if len(calls) == 2:
             assert second_may_end.wait(10)
         return [[("Inledning", len(calls))] for _ in documents]
@@ -255,8 +257,10 @@ def test_a_documents_pages_are_given_while_the_next_one_is_laid_out(tmp_path, mo
         archive.writestr("word/document.xml", "<w:document/>")
     try:
         layouts.add("forsta", docx.getvalue, "nyckel-1")
+        assert started[0].wait(10)
         layouts.add("andra", docx.getvalue, "nyckel-2")
-        assert layouts.order() == ["forsta", "andra"]
+        assert started[1].wait(10)  # LibreOffice is at the second one now
+        assert layouts.in_order(["tredje", "andra", "forsta"]) == ["tredje", "forsta", "andra"]
         assert layouts.pages("forsta") == [("Inledning", 1)]  # the second is still at it
         assert not second_may_end.is_set() and calls == [1, 1]
         second_may_end.set()

@@ -93,14 +93,6 @@ class DocumentBuilder:
             return docx
         return draft.paged(self.page_layouts.pages(doc_id))
 
-    def layout_order(self, doc_ids: list[str]) -> list[str]:
-        """``doc_ids`` in the order to give them their page numbers: those LibreOffice lays
-        out, in the order it lays them out (so each gets its numbers while it lays out the
-        next), after the others."""
-        handed = self.page_layouts.order() if self.page_layouts is not None else []
-        rank = {doc_id: position for position, doc_id in enumerate(handed)}
-        return sorted(doc_ids, key=lambda doc_id: rank.get(doc_id, -1))
-
     def stop_page_layouts(self) -> None:
         if self.page_layouts is not None:
             self.page_layouts.close()

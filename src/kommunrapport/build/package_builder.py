@@ -147,8 +147,9 @@ class PackageBuilder:
                 for _index, result, futures in pending:
                     self._collect(result, futures)
             results = {result.doc_id: result for _index, result, _futures in pending}
-            for doc_id in self.renderer.layout_order(list(results)):  # as LibreOffice goes
-                files = results[doc_id].files
+            layouts = self.renderer.page_layouts
+            for doc_id in layouts.in_order(list(results)) if layouts else results:
+                files = results[doc_id].files  # finished as LibreOffice lays them out
                 if "docx" in files:
                     files["docx"] = self.renderer.paged_docx(doc_id, files["docx"])
         finally:

@@ -218,21 +218,7 @@ class DocumentStructurer:
         # relative to the package, so no machine-specific path ends up in the outputs; pandoc
         # finds the file through --resource-path
         relative = path.relative_to(self.package.dir).as_posix()
-        if relative.casefold() in COMPILE_FOLDER_FILES:
-            raise KommunrapportError(
-                f"bilden {url!r} har samma namn som en av PDF-mallens filer ({relative})",
-                location,
-                "Byt namn på filen eller lägg den i en mapp (till exempel bilder/); "
-                "en bild kan inte ersätta verktygets mall.",
-            )
-        if relative.casefold().startswith(f"{MEDIA_FOLDER}/"):
-            raise KommunrapportError(
-                f"bilden {url!r} ligger i mappen {MEDIA_FOLDER}/, där bygget lägger de bilder "
-                "det gör själv (diagrammen)",
-                location,
-                f"Flytta bilden till en annan mapp (till exempel bilder/); {MEDIA_FOLDER}/ är "
-                "verktygets, så att en bild och ett diagram aldrig kan förväxlas.",
-            )
+        _check_image_name(url, relative, location)
         target[0] = relative
         self.images[relative] = path
         if not stringify(node["c"][1]).strip():
@@ -304,3 +290,23 @@ class DocumentStructurer:
             return None
 
         map_blocks(blocks, visit)
+
+
+def _check_image_name(url: str, relative: str, location: Location) -> None:
+    """An image may not have the name of a file the build makes: the PDF template's files
+    beside it in Typst's compile folder, or the build's own images (``MEDIA_FOLDER``)."""
+    if relative.casefold() in COMPILE_FOLDER_FILES:
+        raise KommunrapportError(
+            f"bilden {url!r} har samma namn som en av PDF-mallens filer ({relative})",
+            location,
+            "Byt namn på filen eller lägg den i en mapp (till exempel bilder/); "
+            "en bild kan inte ersätta verktygets mall.",
+        )
+    if relative.casefold().startswith(f"{MEDIA_FOLDER}/"):
+        raise KommunrapportError(
+            f"bilden {url!r} ligger i mappen {MEDIA_FOLDER}/, där bygget lägger de bilder "
+            "det gör själv (diagrammen)",
+            location,
+            f"Flytta bilden till en annan mapp (till exempel bilder/); {MEDIA_FOLDER}/ är "
+            "verktygets, så att en bild och ett diagram aldrig kan förväxlas.",
+        )

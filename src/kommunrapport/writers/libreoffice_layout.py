@@ -59,7 +59,7 @@ class PageLayouts:
 
     ``add`` (from any thread) hands over each document as soon as it is written; LibreOffice
     works in a thread of its own while the build goes on; ``pages`` waits for one document's
-    layout (ask in ``order``: each is answered while the next is laid out); ``close`` stops
+    layout (ask ``in_order``: each is answered while the next is laid out); ``close`` stops
     it and removes the scratch folder. A document that is cached, too large, or added
     without LibreOffice installed is answered at once; one that fails to lay out gets no page
     numbers (Word fills them in). With a ``head_start``, the LibreOffice the build command
@@ -129,11 +129,13 @@ class PageLayouts:
                 self._changed.wait()
             return self._pages.get(name)
 
-    def order(self) -> list[str]:
-        """The documents handed over so far, in that order: the order LibreOffice lays them
-        out in, so the order in which to ask for their ``pages``."""
+    def in_order(self, names: list[str]) -> list[str]:
+        """``names`` in the order to ask for their ``pages``: those never handed over first,
+        then the others in the order LibreOffice lays them out (each is answered while it
+        lays out the next)."""
         with self._changed:
-            return list(self._order)
+            rank = {name: position for position, name in enumerate(self._order)}
+        return sorted(names, key=lambda name: rank.get(name, -1))
 
     def close(self) -> None:
         """Stop LibreOffice (at once if a failed build left it working) and remove the scratch
