@@ -45,16 +45,17 @@ def say(text: str) -> None:
 
 def section_pandoc(s: w.Scratch, assembled: w.Assembled, repeat: int, results: Results) -> None:
     say("Vår DOCX + HTML mot ren pandoc …")
-    rounds = paired.interleaved(
-        {
-            "varm": w.our_build(s, w.DOCX_HTML),
-            "ändrad": w.our_build(s, w.DOCX_HTML, edited=True),
-            "första": w.our_build(s, w.DOCX_HTML, first=True),
-            "pandoc": w.plain_pandoc(assembled, s.folder / "pandoc"),
-        },
-        repeat,
-        progress=say,
-    )
+    sides = {
+        "varm": w.our_build(s, w.DOCX_HTML),
+        "ändrad": w.our_build(s, w.DOCX_HTML, edited=True),
+        "första": w.our_build(s, w.DOCX_HTML, first=True),
+        "pandoc": w.plain_pandoc(assembled, s.folder / "pandoc"),
+    }
+    office = w.libreoffice()
+    if office is not None:  # what of a first build is LibreOffice's, and what is ours
+        sides["första-utan-lo"] = w.first_build_without_libreoffice(s, w.DOCX_HTML)
+        sides["lo"] = w.libreoffice_alone(s, office)
+    rounds = paired.interleaved(sides, repeat, progress=say)
     warm, first = rounds.ratio("varm", "pandoc"), rounds.ratio("första", "pandoc")
     results.figure(
         "DOCX + HTML mot ren pandoc, varm cache (vägg)",
@@ -79,15 +80,27 @@ def section_pandoc(s: w.Scratch, assembled: w.Assembled, repeat: int, results: R
         "DOCX + HTML mot ren pandoc, första bygget (CPU)",
         ratio_text(rounds, "första", "pandoc", "cpu"),
     )
-    results.times(
-        rounds,
-        {
-            "varm": "`kommunrapport build` DOCX + HTML, varm cache",
-            "ändrad": "`kommunrapport build` DOCX + HTML, varm cache, en ny mening i rapporten",
-            "första": "`kommunrapport build` DOCX + HTML, första bygget (tom cache och utmapp)",
-            "pandoc": f"ren pandoc: {2 * len(assembled.documents)} kommandon i följd",
-        },
-    )
+    names = {
+        "varm": "`kommunrapport build` DOCX + HTML, varm cache",
+        "ändrad": "`kommunrapport build` DOCX + HTML, varm cache, en ny mening i rapporten",
+        "första": "`kommunrapport build` DOCX + HTML, första bygget (tom cache och utmapp)",
+        "pandoc": f"ren pandoc: {2 * len(assembled.documents)} kommandon i följd",
+    }
+    if office is None:
+        results.note("LibreOffice saknas: första bygget mäts inte uppdelat på LibreOffice och oss.")
+    else:
+        results.figure(
+            "LibreOffice ensamt, de tre DOCX med innehållsförteckning, ny profil, mot ren pandoc "
+            "(vägg; golvet för ett första bygge med sidnummer)",
+            ratio_text(rounds, "lo", "pandoc"),
+        )
+        results.figure(
+            "DOCX + HTML mot ren pandoc, första bygget utan LibreOffice (vägg)",
+            ratio_text(rounds, "första-utan-lo", "pandoc"),
+        )
+        names["lo"] = "`soffice --convert-to pdf` av de tre DOCX med innehållsförteckning"
+        names["första-utan-lo"] = "`kommunrapport build` DOCX + HTML, första bygget, utan LO"
+    results.times(rounds, names)
 
 
 def section_memory(s: w.Scratch, assembled: w.Assembled, repeat: int, results: Results) -> None:

@@ -168,6 +168,84 @@ def our_build(
     return side
 
 
+LIBREOFFICE_NAMES = ("soffice", "libreoffice")
+
+
+def libreoffice() -> str | None:
+    """The program the toolkit lays DOCX files out with, as it finds it."""
+    return next(filter(None, map(shutil.which, LIBREOFFICE_NAMES)), None)
+
+
+def path_without_libreoffice(scratch: Scratch) -> str:
+    """``$PATH`` with every folder holding LibreOffice replaced by a copy of links to the rest
+    of that folder: the toolkit finds no LibreOffice, and every other program as before."""
+    folders = []
+    for index, entry in enumerate(os.environ.get("PATH", "").split(os.pathsep)):
+        folder = Path(entry)
+        if not any((folder / name).exists() for name in LIBREOFFICE_NAMES):
+            folders.append(entry)
+            continue
+        shadow = scratch.folder / f"path-utan-libreoffice-{index}"
+        if not shadow.exists():
+            shadow.mkdir()
+            for item in folder.iterdir():
+                if item.name not in LIBREOFFICE_NAMES:
+                    (shadow / item.name).symlink_to(item)
+        folders.append(str(shadow))
+    return os.pathsep.join(folders)
+
+
+def first_build_without_libreoffice(scratch: Scratch, formats: tuple[str, ...]) -> Side:
+    """A first build (empty cache and output) on a machine without LibreOffice: the tables
+    of contents get no page numbers in the build (Word fills them in)."""
+    path = path_without_libreoffice(scratch)
+
+    def side() -> tree.Run:
+        cache, output = scratch.fresh("cache"), scratch.fresh("ut")
+        env = {**environment(cache), "PATH": path}
+        try:
+            return tree.run(build_command(scratch.repo, output, formats, [scratch.package_id]), env)
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(output, ignore_errors=True)
+
+    return side
+
+
+def libreoffice_alone(scratch: Scratch, program: str) -> Side:
+    """LibreOffice by itself doing what a first build asks of it: on a new profile, lay out
+    every DOCX of Kalmar that has a table of contents (three of four) into PDF, one command,
+    as the build's ``PageLayouts`` does. The least a first build with page numbers costs."""
+    built = scratch.folder / "ut-libreoffice-underlag"
+    if not built.exists():
+        build = build_command(scratch.repo, built, DOCX_HTML, [scratch.package_id])
+        tree.run(build, environment(scratch.fresh("cache")))
+    sources = [
+        str(path)
+        for path in sorted((built / scratch.package_id).glob("*.docx"))
+        if b"TOC \\" in _document_xml(path)
+    ]
+
+    def side() -> tree.Run:
+        profile, output = scratch.fresh("lo-profil"), scratch.fresh("lo-ut")
+        command = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+        command += ["--norestore", "--convert-to", "pdf:writer_pdf_Export", "--outdir"]
+        try:
+            return tree.run([*command, str(output), *sources])
+        finally:
+            shutil.rmtree(profile, ignore_errors=True)
+            shutil.rmtree(output, ignore_errors=True)
+
+    return side
+
+
+def _document_xml(docx: Path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(docx) as archive:
+        return archive.read("word/document.xml")
+
+
 def warm_up_cache(scratch: Scratch) -> None:
     """Fill the warm cache folder (charts, compiled templates) with one build of each kind."""
     for formats in (ALL_FORMATS,):
