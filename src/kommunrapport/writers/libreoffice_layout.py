@@ -76,6 +76,7 @@ class PageLayouts:
         self._waiting: dict[str, tuple[str, bytes]] = {}  # name → (key, document)
         self._order: list[str] = []  # the documents in the order they were handed over
         self._working = False  # the worker thread has not ended
+        self._converting = False  # LibreOffice is laying out a batch of documents
         self._pages: dict[str, Pages | None] = {}
         self._folder: Path | None = None
         self._batches = 0
@@ -144,10 +145,12 @@ class PageLayouts:
             self._expected = -1  # nothing starts after this
             self._changed.notify_all()
             worker, office = self._worker, self._office
+            # a build that stopped short: LibreOffice is at work, or would have been
+            unfinished = self._converting or bool(self._waiting) or self._arrived < self._wanted
         if worker is not None and worker.is_alive():
-            if office is not None:
+            if office is not None and unfinished:
                 office.stop(0)
-            worker.join()  # bounded by TIMEOUT_SECONDS
+            worker.join()  # bounded by TIMEOUT_SECONDS; else it ends as it sees nothing left
         if office is not None:
             office.stop()
         if self._folder is not None:
@@ -206,6 +209,7 @@ class PageLayouts:
                 if self._waiting and (ready or (ready is False and self._complete())):
                     batch = dict(self._waiting)
                     self._waiting.clear()
+                    self._converting = True
                     return batch
                 self._changed.wait(POLL_SECONDS if ready is None else None)
 
@@ -224,6 +228,7 @@ class PageLayouts:
                         self._pages[name] = pages
                         if pages is None or cached is None:
                             self._unsettled += 1
+                        self._converting = False
                         self._changed.notify_all()
         finally:
             if self._office is not None:
