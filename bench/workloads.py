@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,12 +169,14 @@ def our_build(
     return side
 
 
-LIBREOFFICE_NAMES = ("soffice", "libreoffice")
+LIBREOFFICE_NAMES = ("soffice", "libreoffice")  # the names libreoffice_ahead.soffice looks for
 
 
 def libreoffice() -> str | None:
-    """The program the toolkit lays DOCX files out with, as it finds it."""
-    return next(filter(None, map(shutil.which, LIBREOFFICE_NAMES)), None)
+    """The program the toolkit lays DOCX files out with, found as the toolkit finds it."""
+    from kommunrapport.writers.libreoffice_ahead import soffice
+
+    return soffice()
 
 
 def path_without_libreoffice(scratch: Scratch) -> str:
@@ -240,8 +243,6 @@ def libreoffice_alone(scratch: Scratch, program: str) -> Side:
 
 
 def _document_xml(docx: Path) -> bytes:
-    import zipfile
-
     with zipfile.ZipFile(docx) as archive:
         return archive.read("word/document.xml")
 

@@ -70,11 +70,10 @@ class PageLayouts:
         self._expected = expected
         self._wanted = expected
         self._unsettled = 0  # documents LibreOffice failed to lay out (not cached)
-        self._arrived = 0
         self._changed = threading.Condition()
         self._program = soffice()
         self._waiting: dict[str, tuple[str, bytes]] = {}  # name → (key, document)
-        self._order: list[str] = []  # the documents in the order they were handed over
+        self._order: list[str] = []  # the documents handed over, in that order
         self._working = False  # the worker thread has not ended
         self._converting = False  # LibreOffice is laying out a batch of documents
         self._pages: dict[str, Pages | None] = {}
@@ -93,7 +92,6 @@ class PageLayouts:
         answered without ``docx`` being called (making the file costs a python-docx pass)."""
         known, pages, document = self._known(docx, key)
         with self._changed:
-            self._arrived += 1
             self._order.append(name)
             if known:
                 self._pages[name] = pages
@@ -161,6 +159,11 @@ class PageLayouts:
                 self._head_start.record_all_cached()  # the next build of these sources
             self._head_start.close()
             self._head_start = None
+
+    @property
+    def _arrived(self) -> int:
+        """How many documents have been handed over."""
+        return len(self._order)
 
     def _complete(self) -> bool:
         return self._expected < 0 or self._arrived >= self._expected
